@@ -1,0 +1,2 @@
+/** The Metaforge plugin contract: extension points, run context and component metadata. */
+package org.metaforge.sdk;
