@@ -1,6 +1,6 @@
 package org.metaforge.sdk;
 
-import org.metaforge.sdk.config.ConfigProblems;
+import org.metaforge.sdk.config.Validation;
 
 /**
  * A named, configurable unit of work that a plugin contributes.
@@ -28,5 +28,5 @@ public interface Component<C extends Record> {
      * Checks what the record constructor cannot, such as a nested component's configuration. Called
      * before any work starts; add every problem found rather than stopping at the first.
      */
-    default void validate(C config, ConfigProblems problems) {}
+    default void validate(C config, Validation validation) {}
 }

@@ -24,8 +24,10 @@ public interface FunctionalModel {
     Shape outputShape();
 
     /**
-     * Fresh parameters: Kaiming-uniform weights (as PyTorch's defaults), zero biases, unit norm
-     * scales, as a float32 vector of length {@link #parameterCount()}.
+     * Fresh parameters as PyTorch initialises them: weights and biases of linear and convolution
+     * layers from {@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))} (Kaiming-uniform with {@code a =
+     * sqrt(5)}), normalisation scales one and shifts zero; a float32 vector of length {@link
+     * #parameterCount()} on {@code manager}, fully determined by {@code seed}.
      */
     NDArray initialParameters(NDManager manager, long seed);
 

@@ -1,0 +1,53 @@
+package org.metaforge.sdk.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Nearest-neighbour upsampling by an integer factor, as PyTorch's {@code nn.Upsample(scale_factor =
+ * f, mode = "nearest")}: each pixel becomes an {@code f x f} block.
+ *
+ * <p>Input {@code (C, H, W)}, output {@code (C, f H, f W)}. No parameters.
+ */
+public final class Upsample implements Layer {
+
+    private final long factor;
+
+    private Upsample(long factor) {
+        if (factor < 1) {
+            throw new IllegalArgumentException(
+                    "Upsample needs an integer factor >= 1, got " + factor + ".");
+        }
+        this.factor = factor;
+    }
+
+    /** Nearest-neighbour upsampling by {@code factor} on both spatial axes. */
+    public static Upsample nearest(long factor) {
+        return new Upsample(factor);
+    }
+
+    @Override
+    public String kind() {
+        return "upsample";
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        if (input.dimension() != 3) {
+            throw new IllegalArgumentException("Upsample takes samples (C, H, W).");
+        }
+        return new Shape(input.get(0), factor * input.get(1), factor * input.get(2));
+    }
+
+    @Override
+    public NDArray forward(NDArray x, LayerContext ctx) {
+        // repeat on an axis repeats each element in place (repeat_interleave), which is nearest
+        // upsampling; transposed convolution is not available on this engine.
+        return x.repeat(2, factor).repeat(3, factor);
+    }
+
+    @Override
+    public String toString() {
+        return "Upsample(nearest, " + factor + ")";
+    }
+}
