@@ -1,0 +1,347 @@
+package org.metaforge.store;
+
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.mapdb.BTreeMap;
+import org.metaforge.sdk.run.Checkpoints;
+
+/**
+ * The result, artifact and checkpoint store of one file, kept by MapDB.
+ *
+ * <p>Open it with {@link #open}, use it from any number of threads, and close it once (it is meant
+ * to be owned by one try-with-resources block per process; MapDB admits one opener per file, so a
+ * second {@code open} of the same file in this process fails). Every write is committed to the
+ * write-ahead log before the method returns: a process killed at any moment leaves every record
+ * whose write returned, and none half-written.
+ *
+ * <p>Results are kept by {@link CacheKey}, with an index entry (type, time, summary) so that {@link
+ * #listResults()} need not read payloads. Checkpoints and artifacts are kept by a key and a name.
+ * All values are {@link Envelope}s in their own byte layout; the store never uses Java
+ * serialisation. A record that does not decode raises {@link CorruptRecordException} rather than
+ * being returned or skipped.
+ *
+ * <p>Thread-safe: reads and writes are synchronized on the store, so each commit holds exactly one
+ * method's writes; {@link #path()} and {@link #recoveryNotice()} never change.
+ */
+public final class ResultStore implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String INDEX_TYPE = "result-index";
+
+    private final Path path;
+    private final StoreLayout layout;
+    private final Optional<String> recoveryNotice;
+    private boolean closed;
+
+    private ResultStore(Path path, StoreLayout layout, Optional<String> recoveryNotice) {
+        this.path = path;
+        this.layout = layout;
+        this.recoveryNotice = recoveryNotice;
+    }
+
+    /**
+     * Opens the store in {@code file}, creating it and its parent directories if needed.
+     *
+     * <p>If another process holds the file, waits up to {@code lockWait} for it. If the file cannot
+     * be used (MapDB cannot open it, or its format marker is missing or different), moves it and
+     * its write-ahead log files to {@code <file>.corrupt-<UTC time>}, creates a fresh store and
+     * says so in {@link #recoveryNotice()}. While open, {@code <file>.owner} names this process for
+     * others who wait.
+     *
+     * @param file the store file
+     * @param lockWait how long to wait for another holder; zero tries once
+     * @throws StoreBusyException if another process still holds the store after {@code lockWait}
+     * @throws IOException if the file or its directory cannot be used (permissions, a directory),
+     *     or a fresh store cannot be created
+     * @throws IllegalStateException if this process already has the file open
+     */
+    public static ResultStore open(Path file, Duration lockWait)
+            throws StoreBusyException, IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(lockWait, "lockWait");
+        if (lockWait.isNegative()) {
+            throw new IllegalArgumentException("lockWait must not be negative, got " + lockWait);
+        }
+        Path path = canonical(file);
+        StoreOpener.Opened opened = StoreOpener.open(path, lockWait);
+        return new ResultStore(path, opened.layout(), opened.recoveryNotice());
+    }
+
+    /** The store file, absolute and with its directory's symbolic links resolved. */
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Says where an unusable store file was moved, if opening had to replace it.
+     *
+     * <p>Callers should show it to the user: the cache they had is gone from this path.
+     */
+    public Optional<String> recoveryNotice() {
+        return recoveryNotice;
+    }
+
+    /** The result stored under {@code key}, if any. */
+    public synchronized Optional<Envelope> getResult(CacheKey key) {
+        return getResult(key.hex());
+    }
+
+    /**
+     * The result stored under the key with this hex, if any; for {@code metaforge show}.
+     *
+     * @throws IllegalArgumentException if {@code keyHex} is not 64 lowercase hex digits
+     */
+    public synchronized Optional<Envelope> getResult(String keyHex) {
+        ensureOpen();
+        if (!CacheKey.isHex(keyHex)) {
+            throw new IllegalArgumentException(
+                    "A result key is 64 lowercase hex digits, got '" + keyHex + "'.");
+        }
+        return Optional.ofNullable(layout.results.get(keyHex))
+                .map(bytes -> decode(bytes, "result " + keyHex));
+    }
+
+    /** Records a result with an empty summary; see {@link #putResult(CacheKey, Envelope, Map)}. */
+    public synchronized void putResult(CacheKey key, Envelope result) {
+        putResult(key, result, Map.of());
+    }
+
+    /**
+     * Records {@code result} under {@code key}, replacing an older one, and commits.
+     *
+     * <p>In the same commit, stores the index entry that {@link #listResults()} returns and deletes
+     * the checkpoints kept under {@code key}: a finished run does not resume.
+     *
+     * @param summary a few strings shown by {@code metaforge runs} (e.g. component, a metric)
+     */
+    public synchronized void putResult(CacheKey key, Envelope result, Map<String, String> summary) {
+        ensureOpen();
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(summary, "summary");
+        byte[] indexEntry =
+                new Envelope(
+                                1,
+                                INDEX_TYPE,
+                                result.createdAt(),
+                                toJson(
+                                        new IndexEntry(
+                                                key.canonicalJson(),
+                                                result.type(),
+                                                new TreeMap<>(summary))),
+                                Envelope.JSON)
+                        .encode();
+        byte[] encoded = result.encode();
+        commit(
+                () -> {
+                    layout.results.put(key.hex(), encoded);
+                    layout.index.put(key.hex(), indexEntry);
+                    removeAll(layout.checkpoints, key);
+                });
+    }
+
+    /** Every stored result without its payload, oldest first. */
+    public synchronized List<RunEntry> listResults() {
+        ensureOpen();
+        List<RunEntry> entries = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : layout.index.entrySet()) {
+            String what = "index entry of result " + e.getKey();
+            Envelope envelope = decode(e.getValue(), what);
+            IndexEntry entry;
+            try {
+                entry = JSON.readValue(envelope.payload(), IndexEntry.class);
+            } catch (IOException | RuntimeException x) {
+                throw corrupt(what, x);
+            }
+            entries.add(
+                    new RunEntry(
+                            e.getKey(),
+                            entry.key(),
+                            entry.type(),
+                            envelope.createdAt(),
+                            entry.summary() == null ? Map.of() : entry.summary()));
+        }
+        entries.sort(Comparator.comparing(RunEntry::createdAt).thenComparing(RunEntry::keyHex));
+        return entries;
+    }
+
+    /**
+     * Saves a checkpoint of the run {@code runKey}, replacing one of the same name, and commits.
+     */
+    public synchronized void putCheckpoint(CacheKey runKey, String name, byte[] bytes) {
+        ensureOpen();
+        byte[] encoded = Envelope.raw(Envelope.CHECKPOINT, 1, bytes).encode();
+        String id = id(runKey, name);
+        commit(() -> layout.checkpoints.put(id, encoded));
+    }
+
+    /** The checkpoint of the run {@code runKey} saved under {@code name}, if any. */
+    public synchronized Optional<byte[]> getCheckpoint(CacheKey runKey, String name) {
+        ensureOpen();
+        String id = id(runKey, name);
+        return Optional.ofNullable(layout.checkpoints.get(id))
+                .map(bytes -> decode(bytes, "checkpoint " + id).payload());
+    }
+
+    /** Deletes every checkpoint of the run {@code runKey} and commits. */
+    public synchronized void deleteCheckpoints(CacheKey runKey) {
+        ensureOpen();
+        commit(() -> removeAll(layout.checkpoints, runKey));
+    }
+
+    /**
+     * The checkpoints of the run {@code runKey} as the SDK sees them.
+     *
+     * <p>The view writes through to this store and fails once the store is closed.
+     */
+    public Checkpoints checkpoints(CacheKey runKey) {
+        Objects.requireNonNull(runKey, "runKey");
+        return new Checkpoints() {
+            @Override
+            public void save(String name, byte[] bytes) {
+                putCheckpoint(runKey, name, bytes);
+            }
+
+            @Override
+            public Optional<byte[]> load(String name) {
+                return getCheckpoint(runKey, name);
+            }
+        };
+    }
+
+    /** Saves an artefact (weights, a schedule) of the computation {@code key} and commits. */
+    public synchronized void putArtifact(CacheKey key, String name, byte[] bytes) {
+        ensureOpen();
+        byte[] encoded = Envelope.raw(Envelope.ARTIFACT, 1, bytes).encode();
+        String id = id(key, name);
+        commit(() -> layout.artifacts.put(id, encoded));
+    }
+
+    /** The artefact of the computation {@code key} saved under {@code name}, if any. */
+    public synchronized Optional<byte[]> getArtifact(CacheKey key, String name) {
+        ensureOpen();
+        String id = id(key, name);
+        return Optional.ofNullable(layout.artifacts.get(id))
+                .map(bytes -> decode(bytes, "artifact " + id).payload());
+    }
+
+    /** The names of the artefacts of the computation {@code key}, sorted. */
+    public synchronized List<String> artifactNames(CacheKey key) {
+        ensureOpen();
+        String prefix = key.hex() + "/";
+        List<String> names = new ArrayList<>();
+        for (String id : range(layout.artifacts, key).keySet()) {
+            names.add(id.substring(prefix.length()));
+        }
+        return names;
+    }
+
+    /**
+     * Closes the file and deletes the owner record. Idempotent; uncommitted work cannot exist, as
+     * every write commits.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            layout.db.close();
+        } finally {
+            StoreOpener.released(path);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ResultStore[" + path + "]";
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("Store " + path + " is closed.");
+        }
+    }
+
+    /** Runs {@code writes} and commits them, or rolls them back if any fails. */
+    private void commit(Runnable writes) {
+        try {
+            writes.run();
+            layout.db.commit();
+        } catch (RuntimeException e) {
+            try {
+                layout.db.rollback();
+            } catch (RuntimeException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+    }
+
+    private Envelope decode(byte[] bytes, String what) {
+        try {
+            return Envelope.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw corrupt(what, e);
+        }
+    }
+
+    private CorruptRecordException corrupt(String what, Exception cause) {
+        return new CorruptRecordException(
+                "The "
+                        + what
+                        + " in store "
+                        + path
+                        + " cannot be read: "
+                        + cause.getMessage()
+                        + " Write it again (for a result, run with --no-cache) or move the store"
+                        + " aside.",
+                cause);
+    }
+
+    private static String id(CacheKey key, String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("A checkpoint or artefact name must be non-empty.");
+        }
+        return key.hex() + "/" + name;
+    }
+
+    /** The entries {@code <key hex>/...}: '0' is the character after '/'. */
+    private static Map<String, byte[]> range(BTreeMap<String, byte[]> map, CacheKey key) {
+        return map.subMap(key.hex() + "/", true, key.hex() + "0", false);
+    }
+
+    private static void removeAll(BTreeMap<String, byte[]> map, CacheKey key) {
+        for (String id : new ArrayList<>(range(map, key).keySet())) {
+            map.remove(id);
+        }
+    }
+
+    private static byte[] toJson(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot write an index entry as JSON", e);
+        }
+    }
+
+    private static Path canonical(Path file) throws IOException {
+        Path absolute = file.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        Files.createDirectories(parent);
+        return parent.toRealPath().resolve(absolute.getFileName());
+    }
+
+    /** What {@link #listResults()} reads without touching the payload. */
+    record IndexEntry(String key, String type, Map<String, String> summary) {}
+}
