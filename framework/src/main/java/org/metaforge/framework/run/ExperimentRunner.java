@@ -1,0 +1,410 @@
+package org.metaforge.framework.run;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.metaforge.framework.BadInputException;
+import org.metaforge.framework.data.Dataset;
+import org.metaforge.framework.data.DatasetCatalog;
+import org.metaforge.framework.data.DatasetException;
+import org.metaforge.framework.engine.Devices;
+import org.metaforge.framework.engine.EngineInfo;
+import org.metaforge.framework.plugin.ComponentEntry;
+import org.metaforge.framework.plugin.PluginHost;
+import org.metaforge.framework.plugin.PluginProblem;
+import org.metaforge.sdk.Distiller;
+import org.metaforge.sdk.Learner;
+import org.metaforge.sdk.MetaOptimizer;
+import org.metaforge.sdk.autodiff.Autodiff;
+import org.metaforge.sdk.config.ConfigException;
+import org.metaforge.sdk.config.ConfigSchema;
+import org.metaforge.sdk.config.Validation;
+import org.metaforge.sdk.run.RunFailedException;
+import org.metaforge.sdk.run.RunResult;
+import org.metaforge.sdk.run.Task;
+import org.metaforge.sdk.run.Trials;
+import org.metaforge.store.CacheKey;
+import org.metaforge.store.Envelope;
+import org.metaforge.store.ResultStore;
+
+/**
+ * Turns a spec into a recorded result: validate everything, look in the store, run, record.
+ *
+ * <p>{@link #plan} checks the spec without touching the store; {@link #run} answers from the store
+ * when it can. Inner runs requested through {@link Trials} are cached the same way, each as its own
+ * record.
+ */
+public final class ExperimentRunner {
+
+    /** Version of the result format; part of every cache key. */
+    public static final int RESULT_FORMAT = 1;
+
+    private final PluginHost plugins;
+    private final DatasetCatalog catalog;
+    private final StoreAccess store;
+    private final Autodiff autodiff;
+    private final RunConsole console;
+    private final RuntimeSettings settings;
+
+    @Inject
+    ExperimentRunner(
+            PluginHost plugins,
+            DatasetCatalog catalog,
+            StoreAccess store,
+            Autodiff autodiff,
+            RunConsole console,
+            RuntimeSettings settings) {
+        this.plugins = plugins;
+        this.catalog = catalog;
+        this.store = store;
+        this.autodiff = autodiff;
+        this.console = console;
+        this.settings = settings;
+    }
+
+    /** Checks every part of {@code spec}; nothing is written. */
+    public Plan plan(ExperimentSpec spec) throws BadInputException {
+        ComponentEntry entry = component(spec.component(), spec.where());
+        Record config =
+                bind(entry, spec.config(), "config of " + entry.id() + " in " + spec.where());
+        Map<String, Object> values = values(entry, config);
+        Device device = Devices.resolve(spec.device());
+        Dataset data;
+        try {
+            data = catalog.load(spec.dataset(), spec.dataDir());
+        } catch (DatasetException e) {
+            throw new BadInputException(e.getMessage(), e);
+        }
+        Task task = new Task(data.train(), data.test(), "test");
+        return new Plan(
+                spec,
+                entry,
+                config,
+                values,
+                task,
+                device,
+                key(entry, values, task, spec.seed(), device));
+    }
+
+    /**
+     * Runs a plan, or returns its stored result.
+     *
+     * @param noCache recompute even if the store has the result (the new one replaces it)
+     * @throws BadInputException if the store cannot be opened
+     * @throws RunFailedException if the component failed
+     */
+    public RunRecord run(Plan plan, boolean noCache) throws BadInputException {
+        ResultStore s = store.get();
+        if (!noCache) {
+            Optional<RunRecord> hit = fetch(s, plan.key(), plan.component().id());
+            if (hit.isPresent()) {
+                return hit.get();
+            }
+        }
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        RunResult result =
+                invoke(
+                        plan.component(),
+                        plan.config(),
+                        plan.task(),
+                        plan.spec().seed(),
+                        plan.device(),
+                        plan.key(),
+                        noCache);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> provenance =
+                provenance(
+                        plan.component(),
+                        plan.configValues(),
+                        plan.task(),
+                        plan.spec().seed(),
+                        plan.device(),
+                        started,
+                        wall);
+        provenance.put("spec", plan.spec().name());
+        RunRecord record =
+                new RunRecord(plan.component().id(), plan.key().hex(), result, provenance, false);
+        s.putResult(
+                plan.key(),
+                ResultCodec.envelope("run-result", record),
+                ResultCodec.summary(record, plan.spec().name()));
+        s.deleteCheckpoints(plan.key());
+        return record;
+    }
+
+    private Optional<RunRecord> fetch(ResultStore s, CacheKey key, String id) {
+        Optional<Envelope> env = s.getResult(key);
+        if (env.isEmpty()) {
+            return Optional.empty();
+        }
+        RunRecord stored = ResultCodec.decode(env.get());
+        return Optional.of(
+                new RunRecord(id, key.hex(), stored.result(), stored.provenance(), true));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private RunResult invoke(
+            ComponentEntry entry,
+            Record config,
+            Task task,
+            long seed,
+            Device device,
+            CacheKey key,
+            boolean noCache) {
+        Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            DefaultRunContext ctx =
+                    new DefaultRunContext(
+                            manager,
+                            seed,
+                            autodiff,
+                            console,
+                            new StoreCheckpoints(store, key),
+                            new CachingTrials(device, noCache),
+                            settings.cancelled());
+            Object c = entry.component();
+            if (c instanceof Learner l) {
+                return l.fit(ctx, config, task);
+            }
+            if (c instanceof MetaOptimizer m) {
+                return m.optimize(ctx, config, task);
+            }
+            if (c instanceof Distiller d) {
+                return d.distill(ctx, config, task);
+            }
+            throw new RunFailedException(
+                    "Component "
+                            + entry.id()
+                            + " is a "
+                            + entry.extensionPoint()
+                            + ", which cannot be run on its own.");
+        }
+    }
+
+    /** Finds a component or explains what is available. */
+    public ComponentEntry component(String id, String where) throws BadInputException {
+        Optional<ComponentEntry> e = plugins.registry().find(id);
+        if (e.isPresent()) {
+            return e.get();
+        }
+        StringBuilder sb =
+                new StringBuilder("Unknown component '")
+                        .append(id)
+                        .append("' in ")
+                        .append(where)
+                        .append(". Available components: ")
+                        .append(
+                                plugins.registry().ids().isEmpty()
+                                        ? "none"
+                                        : String.join(", ", plugins.registry().ids()))
+                        .append(" (see 'metaforge list').");
+        for (PluginProblem p : plugins.problems()) {
+            sb.append(" Not loaded: ").append(p.message());
+        }
+        throw new BadInputException(sb.toString());
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Record bind(ComponentEntry entry, Map<String, Object> config, String where)
+            throws BadInputException {
+        List<String> problems = new ArrayList<>();
+        Record rec = bindInto(entry, config, where, "", problems);
+        if (!problems.isEmpty()) {
+            throw new BadInputException(
+                    "Invalid " + where + ":\n  - " + String.join("\n  - ", problems));
+        }
+        return rec;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Record bindInto(
+            ComponentEntry entry,
+            Map<String, Object> config,
+            String where,
+            String prefix,
+            List<String> problems) {
+        Record rec;
+        try {
+            rec = ConfigSchema.of((Class) entry.component().configType()).bind(config, where);
+        } catch (ConfigException e) {
+            for (String p : e.problems()) {
+                problems.add(prefix + p);
+            }
+            return null;
+        }
+        Validation v =
+                new Validation() {
+                    @Override
+                    public void problem(String key, String message) {
+                        problems.add(prefix + "'" + key + "': " + message);
+                    }
+
+                    @Override
+                    public void component(
+                            String key, String componentId, Map<String, Object> nested) {
+                        Optional<ComponentEntry> inner = plugins.registry().find(componentId);
+                        if (inner.isEmpty()) {
+                            problems.add(
+                                    prefix
+                                            + "'"
+                                            + key
+                                            + "': unknown component '"
+                                            + componentId
+                                            + "'; available: "
+                                            + String.join(", ", plugins.registry().ids()));
+                            return;
+                        }
+                        bindInto(
+                                inner.get(),
+                                nested == null ? Map.of() : nested,
+                                where,
+                                prefix + key + ".",
+                                problems);
+                    }
+                };
+        ((org.metaforge.sdk.Component) entry.component()).validate(rec, v);
+        return rec;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Map<String, Object> values(ComponentEntry entry, Record config) {
+        return ConfigSchema.of((Class) entry.component().configType()).toValues(config);
+    }
+
+    private CacheKey key(
+            ComponentEntry entry, Map<String, Object> values, Task task, long seed, Device device) {
+        return CacheKey.builder()
+                .component(entry.id(), entry.plugin().version())
+                .config(values)
+                .dataset("train", task.train().fingerprint())
+                .dataset(task.evalName(), task.eval().fingerprint())
+                .seed(seed)
+                .resultFormat(RESULT_FORMAT)
+                .extra("device", Devices.describe(device))
+                .extra("threads", EngineInfo.threads())
+                .build();
+    }
+
+    private Map<String, Object> provenance(
+            ComponentEntry entry,
+            Map<String, Object> values,
+            Task task,
+            long seed,
+            Device device,
+            Instant started,
+            double wall) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("component", entry.id());
+        p.put("plugin", entry.plugin().id());
+        p.put("plugin_version", entry.plugin().version());
+        p.put("metaforge_version", RuntimeSettings.metaforgeVersion());
+        p.put("djl_version", EngineInfo.djlVersion());
+        p.put("pytorch_version", EngineInfo.pytorchVersion());
+        p.put("config", values);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put(
+                "train",
+                Map.of(
+                        "name",
+                        task.train().name(),
+                        "size",
+                        task.train().size(),
+                        "fingerprint",
+                        task.train().fingerprint()));
+        data.put(
+                task.evalName(),
+                Map.of(
+                        "name",
+                        task.eval().name(),
+                        "size",
+                        task.eval().size(),
+                        "fingerprint",
+                        task.eval().fingerprint()));
+        p.put("datasets", data);
+        p.put("seed", seed);
+        p.put("device", Devices.describe(device));
+        p.put("threads", EngineInfo.threads());
+        p.put("java", System.getProperty("java.version"));
+        p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        p.put("started", started.toString());
+        p.put("wall_seconds", wall);
+        return p;
+    }
+
+    /** Caches each inner run as its own record. */
+    private final class CachingTrials implements Trials {
+        private final Device device;
+        private final boolean noCache;
+
+        CachingTrials(Device device, boolean noCache) {
+            this.device = device;
+            this.noCache = noCache;
+        }
+
+        @Override
+        public TrialResult run(
+                String componentId, Map<String, Object> config, Task task, long seed) {
+            ComponentEntry entry =
+                    plugins.registry()
+                            .find(componentId)
+                            .orElseThrow(
+                                    () ->
+                                            new ConfigException(
+                                                    "trial",
+                                                    List.of(
+                                                            "unknown component '"
+                                                                    + componentId
+                                                                    + "'; available: "
+                                                                    + String.join(
+                                                                            ", ",
+                                                                            plugins.registry()
+                                                                                    .ids()))));
+            Record rec;
+            try {
+                rec = bind(entry, config, "trial config of " + componentId);
+            } catch (BadInputException e) {
+                throw new ConfigException(
+                        "trial config of " + componentId, List.of(e.getMessage()));
+            }
+            Map<String, Object> values = values(entry, rec);
+            CacheKey key = key(entry, values, task, seed, device);
+            ResultStore s;
+            try {
+                s = store.get();
+            } catch (BadInputException e) {
+                throw new RunFailedException(e.getMessage(), e);
+            }
+            if (!noCache) {
+                Optional<RunRecord> hit = fetch(s, key, componentId);
+                if (hit.isPresent()) {
+                    return new TrialResult(hit.get().result(), true, key.hex());
+                }
+            }
+            Instant started = Instant.now();
+            long t0 = System.nanoTime();
+            RunResult r = invoke(entry, rec, task, seed, device, key, noCache);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            RunRecord record =
+                    new RunRecord(
+                            componentId,
+                            key.hex(),
+                            r,
+                            provenance(entry, values, task, seed, device, started, wall),
+                            false);
+            s.putResult(
+                    key,
+                    ResultCodec.envelope("trial-result", record),
+                    ResultCodec.summary(record, "trial"));
+            s.deleteCheckpoints(key);
+            return new TrialResult(r, false, key.hex());
+        }
+    }
+}
