@@ -1,0 +1,24 @@
+package org.metaforge.plugins.baselines;
+
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import org.metaforge.sdk.nn.Activations;
+import org.metaforge.sdk.nn.FunctionalModel;
+import org.metaforge.sdk.nn.LeNet5;
+import org.metaforge.sdk.nn.Mlp;
+
+/** The networks {@code baselines/sgd} can train. */
+public enum Architecture {
+    /** A multi-layer perceptron with ReLU hidden layers. */
+    MLP,
+    /** LeNet-5 for 28x28 images. */
+    LENET;
+
+    /** Builds the network for samples of {@code input} and {@code classes} outputs. */
+    FunctionalModel build(Shape input, int classes, List<Integer> hidden, boolean batchNorm) {
+        return switch (this) {
+            case MLP -> Mlp.create(input, hidden, Activations.relu(), classes);
+            case LENET -> LeNet5.create(input, classes, batchNorm);
+        };
+    }
+}

@@ -1,0 +1,104 @@
+package org.metaforge.plugins.baselines;
+
+import java.util.List;
+import org.metaforge.sdk.config.ConfigProblems;
+import org.metaforge.sdk.config.Param;
+
+/**
+ * Configuration of {@code baselines/sgd}.
+ *
+ * @param model the network
+ * @param hidden hidden widths of the MLP
+ * @param batchNorm batch-norm after LeNet's convolutions
+ * @param epochs passes over the training data
+ * @param batchSize samples per step
+ * @param schedule how the value lists are spread over the steps
+ * @param lr learning rates, one per block of steps
+ * @param momentum momenta, one per block
+ * @param weightDecay weight decays, one per block
+ * @param evalBatchSize samples per evaluation batch
+ */
+public record SgdConfig(
+        @Param(value = "network to train", defaultValue = "mlp") Architecture model,
+        @Param(value = "hidden layer widths of the MLP", defaultValue = "[256, 128]")
+                List<Integer> hidden,
+        @Param(value = "batch-norm after each LeNet convolution", defaultValue = "false")
+                boolean batchNorm,
+        @Param(value = "passes over the training data", defaultValue = "5", min = 1, max = 10000)
+                int epochs,
+        @Param(value = "samples per SGD step", defaultValue = "128", min = 1, max = 65536)
+                int batchSize,
+        @Param(
+                        value =
+                                "piecewise: value i applies to the i-th of n equal blocks of"
+                                        + " steps; cosine: lr decays from lr[0] to 0",
+                        defaultValue = "piecewise")
+                ScheduleKind schedule,
+        @Param(
+                        value = "learning rates, one per contiguous block of steps",
+                        defaultValue = "[0.1]",
+                        min = 0,
+                        max = 100)
+                List<Double> lr,
+        @Param(
+                        value = "momenta, one per block of steps",
+                        defaultValue = "[0.9]",
+                        min = 0,
+                        max = 0.999)
+                List<Double> momentum,
+        @Param(
+                        value = "weight decays (L2, added to the gradient), one per block",
+                        defaultValue = "[0.0005]",
+                        min = 0,
+                        max = 1)
+                List<Double> weightDecay,
+        @Param(value = "samples per evaluation batch", defaultValue = "1000", min = 1, max = 65536)
+                int evalBatchSize) {
+
+    /** Checks what single-field ranges cannot. */
+    public SgdConfig {
+        ConfigProblems problems = new ConfigProblems("config of baselines/sgd");
+        if (lr.isEmpty()) {
+            problems.add("lr", "needs at least one value, e.g. [0.1]");
+        }
+        if (momentum.isEmpty()) {
+            problems.add("momentum", "needs at least one value, e.g. [0.9]");
+        }
+        if (weightDecay.isEmpty()) {
+            problems.add("weight-decay", "needs at least one value, e.g. [0.0005]");
+        }
+        if (schedule == ScheduleKind.COSINE && lr.size() != 1) {
+            problems.add("lr", "a cosine schedule takes one peak value, got " + lr.size());
+        }
+        if (model == Architecture.MLP && hidden.stream().anyMatch(h -> h < 1)) {
+            problems.add("hidden", "widths must be at least 1, got " + hidden);
+        }
+        problems.throwIfAny();
+        hidden = List.copyOf(hidden);
+        lr = List.copyOf(lr);
+        momentum = List.copyOf(momentum);
+        weightDecay = List.copyOf(weightDecay);
+    }
+
+    /** The learning rate at {@code step} of {@code total}. */
+    double lrAt(long step, long total) {
+        return schedule == ScheduleKind.COSINE
+                ? ScheduleKind.cosine(lr.get(0), step, total)
+                : ScheduleKind.piecewise(lr, step, total);
+    }
+
+    /** The momentum at {@code step} of {@code total}. */
+    double momentumAt(long step, long total) {
+        return ScheduleKind.piecewise(momentum, step, total);
+    }
+
+    /** The weight decay at {@code step} of {@code total}. */
+    double weightDecayAt(long step, long total) {
+        return ScheduleKind.piecewise(weightDecay, step, total);
+    }
+
+    /** The largest number of blocks any list asks for. */
+    int maxBlocks() {
+        return Math.max(lr.size(), Math.max(momentum.size(), weightDecay.size()));
+    }
+}

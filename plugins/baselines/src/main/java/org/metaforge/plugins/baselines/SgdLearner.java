@@ -1,0 +1,354 @@
+package org.metaforge.plugins.baselines;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.metaforge.sdk.Learner;
+import org.metaforge.sdk.autodiff.Autodiff;
+import org.metaforge.sdk.data.LabeledImages;
+import org.metaforge.sdk.metric.Accuracy;
+import org.metaforge.sdk.nn.FunctionalModel;
+import org.metaforge.sdk.nn.Losses;
+import org.metaforge.sdk.nn.ModelState;
+import org.metaforge.sdk.run.Plot;
+import org.metaforge.sdk.run.Progress;
+import org.metaforge.sdk.run.RunContext;
+import org.metaforge.sdk.run.RunFailedException;
+import org.metaforge.sdk.run.RunResult;
+import org.metaforge.sdk.run.Task;
+import org.pf4j.Extension;
+
+/**
+ * SGD with momentum and weight decay under piecewise-constant or cosine schedules.
+ *
+ * <p>The update is the one the forward-mode HPO paper differentiates: {@code v <- mu v + (g +
+ * lambda w); w <- w - eta v}. Each epoch ends with a checkpoint, so a killed run resumes at its
+ * last finished epoch and ends with the same numbers as an uninterrupted one.
+ */
+@Extension
+public class SgdLearner implements Learner<SgdConfig> {
+
+    /**
+     * A mini-batch cross-entropy above this (a margin of a thousand nats) only comes from weights
+     * that blew up; the run is stopped rather than trained on.
+     */
+    static final double DIVERGED_LOSS = 1e3;
+
+    @Override
+    public String name() {
+        return "sgd";
+    }
+
+    @Override
+    public String description() {
+        return "SGD with momentum and weight decay under piecewise-constant or cosine schedules"
+                + " (MLP, LeNet-5).";
+    }
+
+    @Override
+    public Class<SgdConfig> configType() {
+        return SgdConfig.class;
+    }
+
+    @Override
+    public RunResult fit(RunContext ctx, SgdConfig config, Task task) {
+        LabeledImages train = task.train();
+        FunctionalModel model =
+                config.model()
+                        .build(
+                                train.sampleShape(),
+                                train.numClasses(),
+                                config.hidden(),
+                                config.batchNorm());
+        int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
+        long total = (long) stepsPerEpoch * config.epochs();
+        if (config.maxBlocks() > total) {
+            throw new RunFailedException(
+                    "The schedule has "
+                            + config.maxBlocks()
+                            + " blocks but training has only "
+                            + total
+                            + " steps; use fewer values or more epochs.");
+        }
+        NDManager run = ctx.manager();
+        Autodiff ad = ctx.autodiff();
+        TrainingState s = resume(ctx, model, run);
+        String eval = task.evalName();
+        try (Progress progress =
+                ctx.progress("train " + model.parameterCount() + " params", total, "step")) {
+            progress.step((long) s.epoch * stepsPerEpoch);
+            for (int epoch = s.epoch; epoch < config.epochs(); epoch++) {
+                int[] order = permutation(train.size(), ctx.seeds().random("shuffle", epoch));
+                double lossSum = 0;
+                for (int b = 0; b < stepsPerEpoch; b++) {
+                    ctx.checkCancelled();
+                    long step = (long) epoch * stepsPerEpoch + b;
+                    int from = b * config.batchSize();
+                    int to = Math.min(train.size(), from + config.batchSize());
+                    int[] idx = java.util.Arrays.copyOfRange(order, from, to);
+                    double loss =
+                            step(
+                                    ad,
+                                    model,
+                                    s,
+                                    train,
+                                    idx,
+                                    config.lrAt(step, total),
+                                    config.momentumAt(step, total),
+                                    config.weightDecayAt(step, total));
+                    if (!Double.isFinite(loss) || loss > DIVERGED_LOSS) {
+                        throw new RunFailedException(
+                                String.format(
+                                        Locale.ROOT,
+                                        "Training diverged at epoch %d, step %d (loss %s, lr %.4g);"
+                                                + " lower the learning rate.",
+                                        epoch + 1,
+                                        step,
+                                        loss,
+                                        config.lrAt(step, total)));
+                    }
+                    lossSum += loss;
+                    progress.step(1);
+                }
+                double[] ev = evaluate(model, s, task.eval(), config.evalBatchSize(), run);
+                s.curves.add(new double[] {epoch + 1, lossSum / stepsPerEpoch, ev[0], ev[1]});
+                s.epoch = epoch + 1;
+                progress.status(
+                        String.format(
+                                Locale.ROOT,
+                                "epoch %d/%d loss %.4f %s acc %.4f",
+                                epoch + 1,
+                                config.epochs(),
+                                lossSum / stepsPerEpoch,
+                                eval,
+                                ev[1]));
+                if (s.epoch < config.epochs()) {
+                    ctx.checkpoints().save("sgd", s.encode(run));
+                }
+            }
+        }
+        return result(config, model, s, eval, total);
+    }
+
+    /** One SGD step in its own manager; returns the mini-batch loss. */
+    private static double step(
+            Autodiff ad,
+            FunctionalModel model,
+            TrainingState s,
+            LabeledImages train,
+            int[] idx,
+            double lr,
+            double mu,
+            double wd) {
+        try (NDManager sm = s.w.getManager().newSubManager()) {
+            s.w.tempAttach(sm);
+            s.v.tempAttach(sm);
+            NDList xy = train.batch(sm, idx);
+            NDArray grad;
+            double loss;
+            try (Autodiff.Tape tape = ad.tape()) {
+                NDArray wr = ad.requireGradient(s.w);
+                wr.attach(sm);
+                NDArray logits = model.forward(wr, xy.get(0), s.state, true);
+                NDArray l = Losses.crossEntropy(logits, xy.get(1));
+                loss = l.toType(DataType.FLOAT64, false).getDouble();
+                grad = ad.gradient(l, new NDList(wr), false).get(0);
+            }
+            // v <- mu v + (g + wd w); w <- w - lr v
+            s.v.muli(mu).addi(grad.add(s.w.mul(wd)));
+            s.w.subi(s.v.mul(lr));
+            return loss;
+        }
+    }
+
+    /** Loss and accuracy on {@code data} in evaluation mode. */
+    static double[] evaluate(
+            FunctionalModel model, TrainingState s, LabeledImages data, int batch, NDManager run) {
+        double lossSum = 0;
+        Accuracy.Counter acc = new Accuracy.Counter();
+        for (int from = 0; from < data.size(); from += batch) {
+            int to = Math.min(data.size(), from + batch);
+            try (NDManager sm = run.newSubManager()) {
+                s.w.tempAttach(sm);
+                NDList xy = data.batch(sm, from, to);
+                NDArray logits = model.forward(s.w, xy.get(0), s.state, false);
+                lossSum +=
+                        Losses.crossEntropy(logits, xy.get(1))
+                                        .toType(DataType.FLOAT64, false)
+                                        .getDouble()
+                                * (to - from);
+                acc.add(logits, xy.get(1));
+            }
+        }
+        return new double[] {lossSum / data.size(), acc.value()};
+    }
+
+    private static TrainingState resume(RunContext ctx, FunctionalModel model, NDManager run) {
+        Optional<byte[]> saved = ctx.checkpoints().load("sgd");
+        if (saved.isPresent()) {
+            TrainingState s = TrainingState.decode(run, saved.get());
+            ctx.info("Resuming baselines/sgd from its checkpoint after epoch " + s.epoch + ".");
+            return s;
+        }
+        NDArray w = model.initialParameters(run, ctx.seeds().derive("init"));
+        return new TrainingState(w, w.zerosLike(), model.newState(run), 0, new ArrayList<>());
+    }
+
+    private static int[] permutation(int n, Random rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private static RunResult result(
+            SgdConfig config, FunctionalModel model, TrainingState s, String eval, long total) {
+        int n = s.curves.size();
+        double[] x = new double[n];
+        double[] trainLoss = new double[n];
+        double[] evalLoss = new double[n];
+        double[] evalAcc = new double[n];
+        for (int i = 0; i < n; i++) {
+            double[] row = s.curves.get(i);
+            x[i] = row[0];
+            trainLoss[i] = row[1];
+            evalLoss[i] = row[2];
+            evalAcc[i] = row[3];
+        }
+        double[] steps = new double[101];
+        double[] lrs = new double[101];
+        for (int i = 0; i <= 100; i++) {
+            long step = Math.min(total - 1, i * total / 100);
+            steps[i] = step;
+            lrs[i] = config.lrAt(step, total);
+        }
+        return RunResult.builder()
+                .metric(eval + "_accuracy", evalAcc[n - 1])
+                .metric(eval + "_loss", evalLoss[n - 1])
+                .metric("train_loss", trainLoss[n - 1])
+                .metric("steps", total)
+                .metric("parameters", model.parameterCount())
+                .plot(
+                        "loss",
+                        new Plot(
+                                "Loss per epoch",
+                                "epoch",
+                                "cross-entropy",
+                                List.of(
+                                        new Plot.Series("train", x, trainLoss),
+                                        new Plot.Series(eval, x, evalLoss))))
+                .plot(
+                        "accuracy",
+                        new Plot(
+                                "Accuracy per epoch",
+                                "epoch",
+                                eval + " accuracy",
+                                List.of(new Plot.Series(eval, x, evalAcc))))
+                .plot(
+                        "lr-schedule",
+                        new Plot(
+                                "Learning-rate schedule",
+                                "step",
+                                "learning rate",
+                                List.of(new Plot.Series("lr", steps, lrs))))
+                .artifact(
+                        "schedule",
+                        Map.of(
+                                "kind", config.schedule().name().toLowerCase(Locale.ROOT),
+                                "lr", config.lr(),
+                                "momentum", config.momentum(),
+                                "weight-decay", config.weightDecay()))
+                .build();
+    }
+
+    /** What training carries from step to step, and what a checkpoint holds. */
+    static final class TrainingState {
+        NDArray w;
+        NDArray v;
+        ModelState state;
+        int epoch;
+        final List<double[]> curves;
+
+        TrainingState(NDArray w, NDArray v, ModelState state, int epoch, List<double[]> curves) {
+            this.w = w;
+            this.v = v;
+            this.state = state;
+            this.epoch = epoch;
+            this.curves = curves;
+        }
+
+        byte[] encode(NDManager manager) {
+            try (NDManager sm = manager.newSubManager()) {
+                NDList list = new NDList();
+                w.setName("w");
+                v.setName("v");
+                list.add(w);
+                list.add(v);
+                double[] flat = new double[curves.size() * 4 + 1];
+                flat[0] = epoch;
+                for (int i = 0; i < curves.size(); i++) {
+                    System.arraycopy(curves.get(i), 0, flat, 1 + 4 * i, 4);
+                }
+                NDArray meta = sm.create(flat);
+                meta.setName("meta");
+                list.add(meta);
+                for (NDArray b : state.toList()) {
+                    b.setName("state:" + b.getName());
+                    list.add(b);
+                }
+                byte[] bytes = list.encode();
+                for (NDArray b : list) {
+                    String name = b.getName();
+                    if (name != null && name.startsWith("state:")) {
+                        b.setName(name.substring(6));
+                    }
+                }
+                return bytes;
+            }
+        }
+
+        static TrainingState decode(NDManager manager, byte[] bytes) {
+            NDList list = NDList.decode(manager, bytes);
+            NDArray w = null;
+            NDArray v = null;
+            double[] meta = null;
+            NDList buffers = new NDList();
+            for (NDArray a : list) {
+                String name = a.getName();
+                if ("w".equals(name)) {
+                    w = a;
+                } else if ("v".equals(name)) {
+                    v = a;
+                } else if ("meta".equals(name)) {
+                    meta = a.toType(DataType.FLOAT64, false).toDoubleArray();
+                } else if (name != null && name.startsWith("state:")) {
+                    a.setName(name.substring(6));
+                    buffers.add(a);
+                }
+            }
+            if (w == null || v == null || meta == null) {
+                throw new RunFailedException(
+                        "The stored checkpoint of baselines/sgd is incomplete; run with --no-cache.");
+            }
+            List<double[]> curves = new ArrayList<>();
+            for (int i = 1; i + 3 < meta.length; i += 4) {
+                curves.add(java.util.Arrays.copyOfRange(meta, i, i + 4));
+            }
+            return new TrainingState(w, v, ModelState.fromList(buffers), (int) meta[0], curves);
+        }
+    }
+}

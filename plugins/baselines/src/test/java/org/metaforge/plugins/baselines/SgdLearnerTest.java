@@ -1,0 +1,142 @@
+package org.metaforge.plugins.baselines;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.metaforge.sdk.config.ConfigException;
+import org.metaforge.sdk.config.ConfigSchema;
+import org.metaforge.sdk.data.LabeledImages;
+import org.metaforge.sdk.run.RunFailedException;
+import org.metaforge.sdk.run.RunResult;
+import org.metaforge.sdk.run.Task;
+import org.metaforge.sdk.testkit.FirstOrderAutodiff;
+import org.metaforge.sdk.testkit.LearnerConformance;
+import org.metaforge.sdk.testkit.SyntheticImages;
+import org.metaforge.sdk.testkit.TestRunContext;
+
+class SgdLearnerTest {
+
+    private static final LabeledImages TRAIN =
+            SyntheticImages.bands("bands/train", 400, 4, 12, 12, 1);
+    private static final LabeledImages TEST =
+            SyntheticImages.bands("bands/test", 200, 4, 12, 12, 2);
+    private static final Task TASK = new Task(TRAIN, TEST, "test");
+    private static final ConfigSchema<SgdConfig> SCHEMA = ConfigSchema.of(SgdConfig.class);
+
+    private static Map<String, Object> mlp(int epochs) {
+        Map<String, Object> c = new HashMap<>();
+        c.put("model", "mlp");
+        c.put("hidden", List.of(16));
+        c.put("epochs", epochs);
+        c.put("batch-size", 32);
+        c.put("lr", List.of(0.1));
+        return c;
+    }
+
+    @Test
+    void conformsAndLearnsAnEasyTask() {
+        RunResult r = LearnerConformance.check(new SgdLearner(), mlp(3), TASK);
+        // Four classes: chance is 0.25; the bands are separable.
+        assertTrue(r.metric("test_accuracy") > 0.9, "accuracy " + r.metric("test_accuracy"));
+        assertEquals(3, r.plots().get("accuracy").series().get(0).x().length);
+    }
+
+    @Test
+    void lenetTrainsOnImages() {
+        Map<String, Object> c = mlp(2);
+        c.put("model", "lenet");
+        c.put("batch-norm", true);
+        c.put("lr", List.of(0.05));
+        LabeledImages train = SyntheticImages.bands("b28", 256, 4, 28, 28, 3);
+        LabeledImages test = SyntheticImages.bands("b28t", 128, 4, 28, 28, 4);
+        RunResult r = LearnerConformance.check(new SgdLearner(), c, new Task(train, test, "test"));
+        // LeNet-5 with batch-norm has 61,750 parameters for 10 classes; 4 classes drop 6 x 85.
+        assertEquals(61_750 - 6 * 85, r.metric("parameters"));
+        assertTrue(r.metric("test_accuracy") > 0.5, "accuracy " + r.metric("test_accuracy"));
+    }
+
+    @Test
+    void piecewiseBlocksSplitTheStepsEvenly() {
+        // Hand-computed: 3 values over 12 steps -> steps 0-3, 4-7, 8-11.
+        List<Double> v = List.of(1.0, 2.0, 3.0);
+        double[] got = new double[12];
+        for (int t = 0; t < 12; t++) {
+            got[t] = ScheduleKind.piecewise(v, t, 12);
+        }
+        assertArrayEquals(new double[] {1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3}, got);
+        assertEquals(3.0, ScheduleKind.piecewise(v, 10, 11));
+        assertEquals(1.0, ScheduleKind.cosine(1.0, 0, 10), 1e-15);
+        assertEquals(0.5, ScheduleKind.cosine(1.0, 5, 10), 1e-15);
+    }
+
+    @Test
+    void rejectsCosineWithSeveralValuesAndOutOfRangeMomentum() {
+        Map<String, Object> c = mlp(1);
+        c.put("schedule", "cosine");
+        c.put("lr", List.of(0.1, 0.2));
+        c.put("momentum", List.of(1.2));
+        ConfigException e = assertThrows(ConfigException.class, () -> SCHEMA.bind(c, "test"));
+        assertTrue(e.getMessage().contains("'momentum': 1.2 is out of range"), e.getMessage());
+        Map<String, Object> c2 = mlp(1);
+        c2.put("schedule", "cosine");
+        c2.put("lr", List.of(0.1, 0.2));
+        ConfigException e2 = assertThrows(ConfigException.class, () -> SCHEMA.bind(c2, "test"));
+        assertTrue(
+                e2.getMessage().contains("cosine schedule takes one peak value"), e2.getMessage());
+    }
+
+    @Test
+    void divergenceIsAClearFailure() {
+        Map<String, Object> c = mlp(1);
+        c.put("lr", List.of(100.0));
+        c.put("momentum", List.of(0.999));
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            RunFailedException e =
+                    assertThrows(
+                            RunFailedException.class,
+                            () ->
+                                    new SgdLearner()
+                                            .fit(
+                                                    TestRunContext.simple(m, 1),
+                                                    SCHEMA.bind(c, "t"),
+                                                    TASK));
+            assertTrue(e.getMessage().contains("diverged"), e.getMessage());
+        }
+    }
+
+    @Test
+    void resumesFromItsEpochCheckpointWithIdenticalResults() {
+        SgdConfig three = SCHEMA.bind(mlp(3), "t");
+        RunResult straight;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            straight = new SgdLearner().fit(TestRunContext.simple(m, 9), three, TASK);
+        }
+        // A run that stops after two epochs leaves the checkpoint a killed 3-epoch run would have.
+        Map<String, byte[]> checkpoints = new HashMap<>();
+        Map<String, Object> twoEpochs = mlp(3);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TestRunContext ctx =
+                    new TestRunContext(m, 9, new FirstOrderAutodiff(), null, checkpoints);
+            StoppingContext stop = new StoppingContext(ctx, 2 * (400 / 32 + 1));
+            assertThrows(
+                    java.util.concurrent.CancellationException.class,
+                    () -> new SgdLearner().fit(stop, SCHEMA.bind(twoEpochs, "t"), TASK));
+        }
+        RunResult resumed;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TestRunContext ctx =
+                    new TestRunContext(m, 9, new FirstOrderAutodiff(), null, checkpoints);
+            resumed = new SgdLearner().fit(ctx, three, TASK);
+            assertTrue(ctx.infos().get(0).contains("after epoch 2"), ctx.infos().toString());
+        }
+        assertEquals(straight.metrics(), resumed.metrics());
+    }
+}
