@@ -1,0 +1,115 @@
+package org.metaforge.experiments.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.metaforge.experiments.report.RunReportWriter;
+import org.metaforge.framework.BadInputException;
+import org.metaforge.framework.Metaforge;
+import org.metaforge.framework.engine.Devices;
+import org.metaforge.framework.run.ExperimentSpec;
+import org.metaforge.framework.run.Plan;
+import org.metaforge.framework.run.RunRecord;
+
+/** {@code metaforge run SPEC}: run an experiment or answer it from the store. */
+final class RunCommand implements MetaforgeCli.Command {
+
+    @Override
+    public Options options() {
+        Options o = SpecOptions.options();
+        o.addOption(
+                Option.builder()
+                        .longOpt("out")
+                        .hasArg()
+                        .argName("DIR")
+                        .desc(
+                                "where result.json, the plots and report.html go (default metaforge-out/<spec name>)")
+                        .build());
+        o.addOption(
+                Option.builder()
+                        .longOpt("no-cache")
+                        .desc("recompute even if the store has the result")
+                        .build());
+        return o;
+    }
+
+    @Override
+    public String arguments() {
+        return "SPEC";
+    }
+
+    @Override
+    public String summary() {
+        return "Runs an experiment spec, or answers it from the store.";
+    }
+
+    @Override
+    public int execute(CommandLine cl, MetaforgeCli cli) throws BadInputException, IOException {
+        Path specFile = SpecOptions.specPath(cl, "run");
+        MetaforgeCli.checkPluginDirs(cl);
+        try (Metaforge mf = cli.runtime(cl)) {
+            cli.reportPluginProblems(mf);
+            ExperimentSpec spec = SpecOptions.load(mf, specFile, cl);
+            Plan plan = mf.plan(spec);
+            Path outDir =
+                    cl.hasOption("out")
+                            ? Path.of(cl.getOptionValue("out"))
+                            : Path.of("metaforge-out", spec.name());
+            cli.err()
+                    .printf(
+                            Locale.ROOT,
+                            "metaforge run %s: %s on %s (%d train / %d test), seed %d, %s%n",
+                            spec.name(),
+                            plan.component().id(),
+                            spec.dataset(),
+                            plan.task().train().size(),
+                            plan.task().eval().size(),
+                            spec.seed(),
+                            Devices.describe(plan.device()));
+            long t0 = System.nanoTime();
+            RunRecord record = mf.run(plan, cl.hasOption("no-cache"));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            cli.out().println(RunReportWriter.formatMetrics(record.result()).stripTrailing());
+            if (record.cached()) {
+                cli.out()
+                        .printf(
+                                Locale.ROOT,
+                                "cached: answered from the store (key %s) in %.2f s; computed %s in"
+                                        + " %.1f s.%n",
+                                record.key().substring(0, 12),
+                                secs,
+                                record.provenance().get("started"),
+                                ((Number) record.provenance().get("wall_seconds")).doubleValue());
+            } else {
+                cli.out()
+                        .printf(
+                                Locale.ROOT,
+                                "computed in %.1f s; stored under key %s.%n",
+                                secs,
+                                record.key().substring(0, 12));
+            }
+            for (String e : record.result().events()) {
+                cli.out().println("event: " + e);
+            }
+            new RunReportWriter().write(record, spec.name(), outDir);
+            cli.out()
+                    .println(
+                            "wrote "
+                                    + outDir.resolve("result.json")
+                                    + " and "
+                                    + outDir.resolve("report.html"));
+            return ExitCode.OK;
+        }
+    }
+
+    /** The options shared by run and validate. */
+    static List<String> sets(CommandLine cl) {
+        String[] v = cl.getOptionValues("set");
+        return v == null ? List.of() : Arrays.asList(v);
+    }
+}

@@ -1,0 +1,224 @@
+package org.metaforge.experiments.report;
+
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.metaforge.framework.run.RunRecord;
+import org.metaforge.sdk.run.Plot;
+import org.metaforge.sdk.run.RunResult;
+
+/**
+ * Builds {@code report.html}: one self-contained page (inline CSS, PNGs as base64 data URIs, no
+ * links out) that a user can mail or archive on its own.
+ *
+ * <p>Every piece of text that comes from a run is HTML-escaped. Metrics and plots keep the order
+ * the component gave them; provenance is sorted by key.
+ */
+final class HtmlReport {
+
+    private static final String CSS =
+            """
+            body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+                   margin: 2em auto; max-width: 960px; padding: 0 1em; color: #222; }
+            h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+            h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
+            h3 { font-size: 1em; margin-bottom: 0.3em; }
+            .sub { color: #555; margin-top: 0; }
+            .cached { background: #f3f6fa; border-left: 4px solid #1f77b4; padding: 0.4em 0.8em; }
+            table { border-collapse: collapse; }
+            th, td { text-align: left; vertical-align: top; padding: 0.25em 1em 0.25em 0;
+                     border-bottom: 1px solid #eee; }
+            td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; font-size: 0.9em;
+                  margin: 0; }
+            figure { margin: 1em 0; }
+            figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+            figcaption { color: #555; font-size: 0.9em; }
+            .none { color: #777; font-style: italic; }
+            """;
+
+    private HtmlReport() {}
+
+    /**
+     * The page for {@code record}.
+     *
+     * @param plotFiles the PNG file name of each plot, by plot name
+     * @param pngs the PNG bytes, by file name
+     */
+    static String render(
+            RunRecord record,
+            String specName,
+            Map<String, String> plotFiles,
+            Map<String, byte[]> pngs) {
+        RunResult result = record.result();
+        String title =
+                specName == null || specName.isBlank()
+                        ? record.componentId()
+                        : specName + " \u2014 " + record.componentId();
+        StringBuilder html = new StringBuilder(8192);
+        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<title>")
+                .append(escape(title))
+                .append("</title>\n<style>\n")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n");
+        html.append("<h1>").append(escape(title)).append("</h1>\n");
+        html.append("<p class=\"sub\">component <code>")
+                .append(escape(record.componentId()))
+                .append("</code> &middot; cache key <code>")
+                .append(escape(record.key()))
+                .append("</code></p>\n");
+        html.append("<p class=\"cached\">")
+                .append(
+                        record.cached()
+                                ? "Cached: this result was answered from the store; nothing was"
+                                        + " computed in this run."
+                                : "Not cached: this result was computed in this run.")
+                .append("</p>\n");
+
+        metrics(html, result.metrics());
+        plots(html, result.plots(), plotFiles, pngs);
+        artifacts(html, result.artifacts());
+        events(html, result.events());
+        provenance(html, record.provenance() == null ? Map.of() : record.provenance());
+
+        html.append("</body>\n</html>\n");
+        return html.toString();
+    }
+
+    private static void metrics(StringBuilder html, Map<String, Double> metrics) {
+        html.append("<h2>Metrics</h2>\n");
+        if (metrics.isEmpty()) {
+            html.append("<p class=\"none\">No metrics.</p>\n");
+            return;
+        }
+        html.append("<table>\n<tr><th>metric</th><th>value</th></tr>\n");
+        metrics.forEach(
+                (name, value) ->
+                        html.append("<tr><td>")
+                                .append(escape(name))
+                                .append("</td><td class=\"num\" title=\"")
+                                .append(escape(String.valueOf(value)))
+                                .append("\">")
+                                .append(escape(MetricFormat.format(value)))
+                                .append("</td></tr>\n"));
+        html.append("</table>\n");
+    }
+
+    private static void plots(
+            StringBuilder html,
+            Map<String, Plot> plots,
+            Map<String, String> plotFiles,
+            Map<String, byte[]> pngs) {
+        html.append("<h2>Plots</h2>\n");
+        if (plots.isEmpty()) {
+            html.append("<p class=\"none\">No plots.</p>\n");
+            return;
+        }
+        Base64.Encoder base64 = Base64.getEncoder();
+        plots.forEach(
+                (name, plot) -> {
+                    String file = plotFiles.get(name);
+                    String caption =
+                            plot.title() == null || plot.title().isBlank() ? name : plot.title();
+                    html.append("<figure>\n<img src=\"data:image/png;base64,")
+                            .append(base64.encodeToString(pngs.get(file)))
+                            .append("\" width=\"")
+                            .append(PlotRenderer.WIDTH)
+                            .append("\" height=\"")
+                            .append(PlotRenderer.HEIGHT)
+                            .append("\" alt=\"")
+                            .append(escape(caption))
+                            .append("\">\n<figcaption>")
+                            .append(escape(caption))
+                            .append(" (<code>")
+                            .append(escape(file))
+                            .append("</code>)</figcaption>\n</figure>\n");
+                });
+    }
+
+    private static void artifacts(StringBuilder html, Map<String, Object> artifacts) {
+        html.append("<h2>Artifacts</h2>\n");
+        if (artifacts.isEmpty()) {
+            html.append("<p class=\"none\">No artifacts.</p>\n");
+            return;
+        }
+        artifacts.forEach(
+                (name, value) ->
+                        html.append("<h3>")
+                                .append(escape(name))
+                                .append("</h3>\n<pre>")
+                                .append(escape(ResultJson.prettyText(value)))
+                                .append("</pre>\n"));
+    }
+
+    private static void events(StringBuilder html, List<String> events) {
+        html.append("<h2>Events</h2>\n");
+        if (events.isEmpty()) {
+            html.append("<p class=\"none\">No events.</p>\n");
+            return;
+        }
+        html.append("<ol>\n");
+        events.forEach(e -> html.append("<li>").append(escape(e)).append("</li>\n"));
+        html.append("</ol>\n");
+    }
+
+    private static void provenance(StringBuilder html, Map<String, Object> provenance) {
+        html.append("<h2>Provenance</h2>\n");
+        if (provenance.isEmpty()) {
+            html.append("<p class=\"none\">No provenance recorded.</p>\n");
+            return;
+        }
+        html.append("<table>\n");
+        TreeMap<String, Object> sorted = new TreeMap<>();
+        provenance.forEach((k, v) -> sorted.put(String.valueOf(k), v));
+        sorted.forEach(
+                (key, value) -> {
+                    html.append("<tr><th>").append(escape(key)).append("</th><td>");
+                    if (value instanceof Map<?, ?>
+                            || value instanceof Collection<?>
+                            || (value != null && value.getClass().isArray())) {
+                        html.append("<pre>")
+                                .append(escape(ResultJson.prettyText(value)))
+                                .append("</pre>");
+                    } else {
+                        html.append(escape(scalarText(value)));
+                    }
+                    html.append("</td></tr>\n");
+                });
+        html.append("</table>\n");
+    }
+
+    private static String scalarText(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof CharSequence || value instanceof Number || value instanceof Boolean) {
+            return value.toString();
+        }
+        // Anything else (a record, a bean) reads best as the JSON it is stored as.
+        return ResultJson.prettyText(value);
+    }
+
+    /** Escapes the five characters that are special in HTML text and attribute values. */
+    static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

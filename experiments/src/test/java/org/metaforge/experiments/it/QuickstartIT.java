@@ -1,0 +1,62 @@
+package org.metaforge.experiments.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's quickstart, run through the real distribution. */
+class QuickstartIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void quickstartReachesEightyPercentThenAnswersFromTheStoreWithIdenticalNumbers(
+            @TempDir Path dir) throws Exception {
+        String spec = Cli.repo().resolve("experiments/specs/quickstart.yaml").toString();
+        String store = dir.resolve("store.db").toString();
+
+        Cli.Result first =
+                Cli.run(dir, "run", spec, "--store", store, "--out", "first", "--threads", "1");
+        assertEquals(0, first.exit(), first.all());
+        JsonNode r1 = JSON.readTree(dir.resolve("first/result.json").toFile());
+        double acc = r1.path("metrics").path("test_accuracy").asDouble();
+        assertTrue(acc >= 0.80, "quickstart test accuracy " + acc + " is below 0.80");
+        assertTrue(first.out().contains("test_accuracy"), first.out());
+        assertTrue(Files.size(dir.resolve("first/report.html")) > 10_000);
+        assertTrue(Files.exists(dir.resolve("first/accuracy.png")));
+        assertTrue(Files.exists(dir.resolve("first/loss.png")));
+
+        Cli.Result second =
+                Cli.run(dir, "run", spec, "--store", store, "--out", "second", "--threads", "1");
+        assertEquals(0, second.exit(), second.all());
+        assertTrue(second.out().contains("cached: answered from the store"), second.out());
+        JsonNode r2 = JSON.readTree(dir.resolve("second/result.json").toFile());
+        assertEquals(r1.path("metrics"), r2.path("metrics"));
+        assertEquals(r1.path("key"), r2.path("key"));
+
+        // Same spec and seed, computed again: bit-identical metrics (JSON keeps every bit of a
+        // double).
+        Cli.Result third =
+                Cli.run(
+                        dir,
+                        "run",
+                        spec,
+                        "--store",
+                        store,
+                        "--out",
+                        "third",
+                        "--threads",
+                        "1",
+                        "--no-cache");
+        assertEquals(0, third.exit(), third.all());
+        assertTrue(third.out().contains("computed in"), third.out());
+        JsonNode r3 = JSON.readTree(dir.resolve("third/result.json").toFile());
+        assertEquals(r1.path("metrics"), r3.path("metrics"));
+    }
+}
