@@ -33,6 +33,7 @@ public final class MetaforgeCli {
                     + "  describe ID     show a component's configuration fields\n"
                     + "  runs            list the results in the store\n"
                     + "  show KEY        show a stored result (KEY may be a prefix)\n"
+                    + "  bench NAME      run a benchmark (hvp-memory)\n"
                     + "Run 'metaforge <command> --help' for the command's options.";
 
     private final PrintStream out;
@@ -58,6 +59,8 @@ public final class MetaforgeCli {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
             System.setProperty("org.slf4j.simpleLogger.log.org.pf4j", "off");
+            // DJL warns on every start of a CPU-only machine that it found no usable CUDA driver.
+            System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
         }
     }
 
@@ -80,6 +83,7 @@ public final class MetaforgeCli {
                     case "describe" -> new DescribeCommand();
                     case "runs" -> new RunsCommand();
                     case "show" -> new ShowCommand();
+                    case "bench" -> new BenchCommand();
                     default -> null;
                 };
         if (command == null) {
