@@ -93,6 +93,40 @@ public final class LayerContext {
     }
 
     /**
+     * The context of a layer nested inside this one, e.g. one stage of a {@link Residual} path.
+     *
+     * <p>The child is named {@code <name>.<childName>} (so its buffers are {@code
+     * <name>.<childName>.<buffer>}), sees the same state and mode, and owns this layer's parameters
+     * {@code [start, start + childCount)}.
+     *
+     * @throws IllegalArgumentException if the range leaves this layer's parameters
+     */
+    public LayerContext child(String childName, Shape childInput, long start, long childCount) {
+        if (start < 0 || childCount < 0 || start + childCount > count) {
+            throw new IllegalArgumentException(
+                    "Layer '"
+                            + name
+                            + "' gave its part '"
+                            + childName
+                            + "' parameters ["
+                            + start
+                            + ", "
+                            + (start + childCount)
+                            + ") but owns "
+                            + count
+                            + "; its parameterCount and forward disagree.");
+        }
+        return new LayerContext(
+                name + "." + childName,
+                childInput,
+                params,
+                offset + start,
+                childCount,
+                state,
+                training);
+    }
+
+    /**
      * The buffer {@code <name>.<buffer>} as a new array of the parameters' type on the parameters'
      * manager, without a graph.
      *

@@ -1,10 +1,12 @@
 package org.metaforge.sdk.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -117,6 +119,36 @@ public final class Sequential implements FunctionalModel {
 
     @Override
     public NDArray forward(NDArray params, NDArray x, ModelState state, boolean training) {
+        return forwardWithOutputs(params, x, state, training, List.of()).head();
+    }
+
+    /**
+     * Applies the network as {@link #forward} does and also returns the outputs of some layers.
+     *
+     * @param layerNames names of layers of this chain (see {@link #layers()}) whose outputs to
+     *     return; a name may repeat
+     * @return {@code [output, output of layerNames[0], ...]}, each with its batch axis, on the
+     *     parameters' manager
+     * @throws IllegalArgumentException if a name is not a layer of this chain
+     */
+    public NDList forwardWithOutputs(
+            NDArray params,
+            NDArray x,
+            ModelState state,
+            boolean training,
+            List<String> layerNames) {
+        List<String> unknown =
+                layerNames.stream()
+                        .filter(n -> entries.stream().noneMatch(e -> e.name().equals(n)))
+                        .toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "No layers named "
+                            + unknown
+                            + " in this network; its layers are "
+                            + entries.stream().map(Entry::name).toList()
+                            + ".");
+        }
         checkParams(params);
         checkInput(x);
         DataType type = params.getDataType();
@@ -127,6 +159,7 @@ public final class Sequential implements FunctionalModel {
             h = x.toType(type, true);
             h.attach(params.getManager());
         }
+        NDArray[] taps = new NDArray[layerNames.size()];
         for (Entry e : entries) {
             LayerContext ctx =
                     new LayerContext(
@@ -138,8 +171,15 @@ public final class Sequential implements FunctionalModel {
                             state,
                             training);
             h = e.layer().forward(h, ctx);
+            for (int i = 0; i < taps.length; i++) {
+                if (layerNames.get(i).equals(e.name())) {
+                    taps[i] = h;
+                }
+            }
         }
-        return h;
+        NDList out = new NDList(h);
+        out.addAll(Arrays.asList(taps));
+        return out;
     }
 
     private void checkParams(NDArray params) {
