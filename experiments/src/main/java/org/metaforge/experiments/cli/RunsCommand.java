@@ -38,13 +38,22 @@ final class RunsCommand implements MetaforgeCli.Command {
                 if (!cl.hasOption("trials") && !e.type().equals("run-result")) {
                     continue;
                 }
+                StringBuilder figures = new StringBuilder();
+                e.summary()
+                        .forEach(
+                                (k, v) -> {
+                                    if (!k.equals("component") && !k.equals("spec")) {
+                                        figures.append(' ').append(k).append('=').append(v);
+                                    }
+                                });
                 out.printf(
-                        "%s  %s  %-12s %-26s %s%n",
+                        "%s  %s  %-6s %-26s %-26s%s%n",
                         e.keyHex().substring(0, 12),
                         e.createdAt().toString().substring(0, 19).replace('T', ' '),
                         e.type().replace("-result", ""),
                         e.summary().getOrDefault("component", "?"),
-                        e.summary());
+                        e.summary().getOrDefault("spec", ""),
+                        figures);
                 shown++;
             }
             out.println(

@@ -189,10 +189,15 @@ class BadInputIT {
         Files.write(store, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
         Cli.spec(dir, "s.yaml", Cli.tinySgd(""));
         Cli.Result r = Cli.run(dir, "run", "s.yaml", "--store", store.toString(), "--threads", "1");
-        assertEquals(0, r.exit(), r.all());
-        assertTrue(r.err().contains("corrupt"), r.err());
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(
+                r.err().contains("s.db.corrupt-") && r.err().contains("Nothing was run"), r.err());
+        assertFalse(r.all().contains("\tat "), r.all());
         try (var files = Files.list(dir)) {
             assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("s.db.corrupt-")));
         }
+        Cli.Result again =
+                Cli.run(dir, "run", "s.yaml", "--store", store.toString(), "--threads", "1");
+        assertEquals(0, again.exit(), again.all());
     }
 }

@@ -45,12 +45,19 @@ public final class ResultCodec {
         }
     }
 
-    /** A few strings shown by {@code metaforge runs}. */
+    /** A few strings shown by {@code metaforge runs}: component, spec and the accuracies. */
     public static Map<String, String> summary(RunRecord record, String spec) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("component", record.componentId());
         s.put("spec", spec);
-        record.result().metrics().forEach((k, v) -> s.put(k, String.format("%.4f", v)));
+        record.result()
+                .metrics()
+                .forEach(
+                        (k, v) -> {
+                            if (k.endsWith("accuracy")) {
+                                s.put(k, String.format(java.util.Locale.ROOT, "%.4f", v));
+                            }
+                        });
         return s;
     }
 }

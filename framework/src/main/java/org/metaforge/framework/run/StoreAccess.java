@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.metaforge.framework.BadInputException;
 import org.metaforge.store.ResultStore;
 import org.metaforge.store.StoreBusyException;
@@ -18,20 +17,19 @@ import org.metaforge.store.StoreBusyException;
 public final class StoreAccess implements AutoCloseable {
 
     private final RuntimeSettings settings;
-    private final Consumer<String> notices;
     private ResultStore store;
 
-    /**
-     * Creates the access.
-     *
-     * @param notices receives one-off notices, such as a corrupt store moved aside
-     */
-    public StoreAccess(RuntimeSettings settings, Consumer<String> notices) {
+    /** Creates the access; nothing is opened yet. */
+    public StoreAccess(RuntimeSettings settings) {
         this.settings = settings;
-        this.notices = notices;
     }
 
-    /** The open store. */
+    /**
+     * The open store.
+     *
+     * @throws BadInputException if another process holds it, it cannot be created, or it was
+     *     corrupt (it has then been moved aside, and a fresh one is used next time)
+     */
     public synchronized ResultStore get() throws BadInputException {
         if (store == null) {
             Path file = settings.storePath();
@@ -53,7 +51,16 @@ public final class StoreAccess implements AutoCloseable {
                         e);
             }
             Optional<String> notice = store.recoveryNotice();
-            notice.ifPresent(notices);
+            if (notice.isPresent()) {
+                // The user learns that their cached results are gone before anything new is
+                // written; the next invocation uses the fresh store.
+                store.close();
+                store = null;
+                throw new BadInputException(
+                        notice.get()
+                                + " Nothing was run: run the command again to start with the"
+                                + " fresh store.");
+            }
         }
         return store;
     }
