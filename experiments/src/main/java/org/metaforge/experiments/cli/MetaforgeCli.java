@@ -33,6 +33,7 @@ public final class MetaforgeCli {
                     + "  describe ID     show a component's configuration fields\n"
                     + "  runs            list the results in the store\n"
                     + "  show KEY        show a stored result (KEY may be a prefix)\n"
+                    + "  gradcheck SPEC  check a component's derivatives against finite differences\n"
                     + "  bench NAME      run a benchmark (hvp-memory)\n"
                     + "Run 'metaforge <command> --help' for the command's options.";
 
@@ -84,6 +85,7 @@ public final class MetaforgeCli {
                     case "runs" -> new RunsCommand();
                     case "show" -> new ShowCommand();
                     case "bench" -> new BenchCommand();
+                    case "gradcheck" -> new GradcheckCommand();
                     default -> null;
                 };
         if (command == null) {

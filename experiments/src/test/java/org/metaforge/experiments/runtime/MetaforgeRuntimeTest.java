@@ -37,7 +37,8 @@ class MetaforgeRuntimeTest {
         try (Metaforge mf = Metaforge.builder().pluginsDir(PLUGINS).store(store).build()) {
             assertTrue(mf.pluginProblems().isEmpty(), mf.pluginProblems().toString());
             assertEquals(
-                    List.of("baselines/random-search", "baselines/sgd"), mf.components().ids());
+                    List.of("baselines/random-search", "baselines/sgd", "fds/forward-hpo"),
+                    mf.components().ids());
             ExperimentSpec spec = mf.specs().parse(TINY, null, "tiny");
             RunRecord first = mf.run(spec);
             assertFalse(first.cached());

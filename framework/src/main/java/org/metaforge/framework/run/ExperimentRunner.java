@@ -19,13 +19,16 @@ import org.metaforge.framework.engine.EngineInfo;
 import org.metaforge.framework.plugin.ComponentEntry;
 import org.metaforge.framework.plugin.PluginHost;
 import org.metaforge.framework.plugin.PluginProblem;
+import org.metaforge.sdk.Benchmarked;
 import org.metaforge.sdk.Distiller;
+import org.metaforge.sdk.GradientChecked;
 import org.metaforge.sdk.Learner;
 import org.metaforge.sdk.MetaOptimizer;
 import org.metaforge.sdk.autodiff.Autodiff;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.config.ConfigSchema;
 import org.metaforge.sdk.config.Validation;
+import org.metaforge.sdk.run.RunContext;
 import org.metaforge.sdk.run.RunFailedException;
 import org.metaforge.sdk.run.RunResult;
 import org.metaforge.sdk.run.Task;
@@ -187,6 +190,92 @@ public final class ExperimentRunner {
                             + entry.extensionPoint()
                             + ", which cannot be run on its own.");
         }
+    }
+
+    /**
+     * Runs a component's own gradient check ({@link GradientChecked}) on a plan's data; nothing is
+     * cached or stored.
+     *
+     * @param steps the horizon to check over
+     * @param epsilon the finite-difference step
+     * @throws BadInputException if the component has no gradient check
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public RunRecord gradcheck(Plan plan, int steps, double epsilon) throws BadInputException {
+        GradientChecked g = capability(plan, GradientChecked.class, "gradient check");
+        RunRecord r =
+                uncached(plan, ctx -> g.gradcheck(ctx, plan.config(), plan.task(), steps, epsilon));
+        r.provenance().put("gradcheck_steps", steps);
+        r.provenance().put("gradcheck_epsilon", epsilon);
+        return r;
+    }
+
+    /**
+     * Runs a component's own benchmark ({@link Benchmarked}) on a plan's data; nothing is cached.
+     *
+     * @throws BadInputException if the component has no benchmark
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public RunRecord benchmark(Plan plan) throws BadInputException {
+        Benchmarked b = capability(plan, Benchmarked.class, "benchmark");
+        return uncached(plan, ctx -> b.benchmark(ctx, plan.config(), plan.task()));
+    }
+
+    private <T> T capability(Plan plan, Class<T> type, String what) throws BadInputException {
+        Object c = plan.component().component();
+        if (type.isInstance(c)) {
+            return type.cast(c);
+        }
+        List<String> having = new ArrayList<>();
+        for (ComponentEntry e : plugins.registry().all()) {
+            if (type.isInstance(e.component())) {
+                having.add(e.id());
+            }
+        }
+        throw new BadInputException(
+                "Component "
+                        + plan.component().id()
+                        + " has no "
+                        + what
+                        + "; components with one: "
+                        + (having.isEmpty() ? "none" : String.join(", ", having))
+                        + ".");
+    }
+
+    /**
+     * Runs {@code body} in a fresh context whose checkpoints live in memory and that runs no
+     * trials.
+     */
+    private RunRecord uncached(Plan plan, java.util.function.Function<RunContext, RunResult> body) {
+        long seed = plan.spec().seed();
+        Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        RunResult result;
+        try (NDManager manager = NDManager.newBaseManager(plan.device())) {
+            DefaultRunContext ctx =
+                    new DefaultRunContext(
+                            manager,
+                            seed,
+                            autodiff,
+                            console,
+                            new MemoryCheckpoints(),
+                            (id, cfg, task, s) -> {
+                                throw new RunFailedException("This command runs no trials.");
+                            },
+                            settings.cancelled());
+            result = body.apply(ctx);
+        }
+        Map<String, Object> provenance =
+                provenance(
+                        plan.component(),
+                        plan.configValues(),
+                        plan.task(),
+                        seed,
+                        plan.device(),
+                        started,
+                        (System.nanoTime() - t0) / 1e9);
+        return new RunRecord(plan.component().id(), plan.key().hex(), result, provenance, false);
     }
 
     /** Finds a component or explains what is available. */

@@ -1,0 +1,137 @@
+package org.metaforge.plugins.fds;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.metaforge.sdk.config.ConfigException;
+import org.metaforge.sdk.config.ConfigSchema;
+import org.metaforge.sdk.testkit.ComponentConformance;
+
+class ForwardHpoTest {
+
+    private static final ConfigSchema<ForwardHpoConfig> SCHEMA =
+            ConfigSchema.of(ForwardHpoConfig.class);
+
+    @Test
+    void conforms() {
+        ComponentConformance.check(new ForwardHpo());
+    }
+
+    @Test
+    void rejectsBadBudgetsAndOutOfRangeTolerancesNamingTheFields() {
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () ->
+                                SCHEMA.bind(
+                                        Map.of(
+                                                "inner-epochs",
+                                                List.of(2, -1),
+                                                "converged-fraction",
+                                                1.5,
+                                                "validation-fraction",
+                                                0,
+                                                "step-decay",
+                                                2),
+                                        "t"));
+        String m = e.getMessage();
+        assertTrue(m.contains("'inner-epochs': -1 is out of range"), m);
+        assertTrue(m.contains("'converged-fraction': 1.5 is out of range"), m);
+        assertTrue(m.contains("'validation-fraction': 0 is out of range"), m);
+        assertTrue(m.contains("'step-decay': 2 is out of range"), m);
+        ConfigException none =
+                assertThrows(
+                        ConfigException.class,
+                        () ->
+                                SCHEMA.bind(
+                                        Map.of(
+                                                "learn-lr",
+                                                false,
+                                                "learn-momentum",
+                                                false,
+                                                "learn-weight-decay",
+                                                false),
+                                        "t"));
+        assertTrue(none.getMessage().contains("at least one of learn-lr"), none.getMessage());
+    }
+
+    @Test
+    void signStepsHalveOnAFlipAndStayInRange() {
+        ForwardHpoConfig c =
+                SCHEMA.bind(Map.of("lr-blocks", 2, "lr-init", 0.1, "momentum-init", 0.05), "t");
+        OuterState s = OuterState.start(c);
+        Map<HyperKind, double[]> g = new EnumMap<>(HyperKind.class);
+        g.put(HyperKind.LR, new double[] {-3.0, 2.0});
+        g.put(HyperKind.MOMENTUM, new double[] {5.0});
+        g.put(HyperKind.WEIGHT_DECAY, new double[] {-1.0});
+        ForwardHpo.update(c, s, g);
+        // lr: 0.1 + 0.1 and 0.1 - 0.1; momentum 0.05 - 0.1 clamped to 0; wd 0 + 3e-4
+        assertArrayEquals(new double[] {0.2, 0.0}, s.schedule.values(HyperKind.LR), 1e-15);
+        assertArrayEquals(new double[] {0.0}, s.schedule.values(HyperKind.MOMENTUM), 1e-15);
+        assertArrayEquals(new double[] {3e-4}, s.schedule.values(HyperKind.WEIGHT_DECAY), 1e-15);
+        g.put(HyperKind.LR, new double[] {4.0, 1.0});
+        ForwardHpo.update(c, s, g);
+        // lr[0]'s sign flipped: its step halves to 0.05; lr[1] kept its sign: 0 - 0.1 -> 0
+        assertArrayEquals(new double[] {0.15, 0.0}, s.schedule.values(HyperKind.LR), 1e-15);
+        assertArrayEquals(new double[] {0.05, 0.1}, s.stepSizes.get(HyperKind.LR), 1e-15);
+    }
+
+    @Test
+    void outerStateSurvivesACheckpoint() {
+        ForwardHpoConfig c = SCHEMA.bind(Map.of("lr-blocks", 3), "t");
+        OuterState s = OuterState.start(c);
+        Map<HyperKind, double[]> g = new EnumMap<>(HyperKind.class);
+        for (HyperKind k : HyperKind.values()) {
+            g.put(k, new double[s.schedule.blocks(k)]);
+        }
+        g.put(HyperKind.LR, new double[] {-1, Double.NaN, 2});
+        ForwardHpo.update(c, s, g);
+        s.history.add(new OuterState.Row(s.schedule, g, 0.5, 0.8, 0.79, -1));
+        s.done = 1;
+        OuterState back = OuterState.decode(s.encode());
+        assertEquals(1, back.done);
+        assertArrayEquals(s.schedule.values(HyperKind.LR), back.schedule.values(HyperKind.LR));
+        assertArrayEquals(s.stepSizes.get(HyperKind.LR), back.stepSizes.get(HyperKind.LR));
+        assertArrayEquals(s.signs.get(HyperKind.LR), back.signs.get(HyperKind.LR));
+        assertEquals(0.79, back.history.get(0).testAccuracy());
+        assertTrue(Double.isNaN(back.history.get(0).hypergradients().get(HyperKind.LR)[1]));
+    }
+
+    @Test
+    void pruningFollowsTheReferenceRule() {
+        InnerLoop.Options alt = new InnerLoop.Options(1, 1, Set.of(), 0, 0, 0.25, "alternate");
+        InnerLoop.Options half = new InnerLoop.Options(1, 1, Set.of(), 0, 0, 0.5, "alternate");
+        InnerLoop.Options trunc = new InnerLoop.Options(1, 1, Set.of(), 0, 0, 0.25, "truncate");
+        // 16 steps, 2 blocks of 8. ratio 0.25 alternate: prune steps 0 and 4 of each block.
+        boolean[] expectAlt = {true, false, false, false, true, false, false, false};
+        boolean[] expectHalf = {false, true, false, true, false, true, false, true};
+        boolean[] expectTrunc = {true, true, false, false, false, false, false, false};
+        for (int t = 0; t < 16; t++) {
+            assertEquals(expectAlt[t % 8], InnerLoop.pruned(t, 16, 2, alt), "alternate step " + t);
+            assertEquals(expectHalf[t % 8], InnerLoop.pruned(t, 16, 2, half), "half step " + t);
+            assertEquals(
+                    expectTrunc[t % 8], InnerLoop.pruned(t, 16, 2, trunc), "truncate step " + t);
+        }
+        assertFalse(
+                InnerLoop.pruned(
+                        3, 16, 2, new InnerLoop.Options(1, 1, Set.of(), 0, 0, 0, "alternate")));
+    }
+
+    @Test
+    void schedulesSplitTheHorizonIntoEqualBlocks() {
+        Schedule s = new Schedule(new double[] {1, 2, 3}, new double[] {0.9}, new double[] {0});
+        assertEquals(0, s.block(HyperKind.LR, 3, 12));
+        assertEquals(1, s.block(HyperKind.LR, 4, 12));
+        assertEquals(2, s.block(HyperKind.LR, 11, 12));
+        assertEquals(3.0, s.at(HyperKind.LR, 11, 12));
+        assertEquals(0.9, s.at(HyperKind.MOMENTUM, 11, 12));
+    }
+}
