@@ -29,7 +29,9 @@ final class Quarantine {
     static Moved moveAside(Path store) throws IOException {
         String name = store.getFileName().toString();
         Path target = store.resolveSibling(name + ".corrupt-" + STAMP.format(Instant.now()));
-        for (int n = 1; Files.exists(target) || hasWalFiles(target); n++) {
+        for (int n = 1;
+                Files.exists(target) || hasWalFiles(target) || Files.exists(Journal.pathOf(target));
+                n++) {
             target =
                     store.resolveSibling(
                             name + ".corrupt-" + STAMP.format(Instant.now()) + "-" + n);
@@ -41,6 +43,17 @@ final class Quarantine {
             move(wal, target.resolveSibling(target.getFileName() + suffix));
         }
         return new Moved(target, wals.size());
+    }
+
+    /** A free name {@code <file>.corrupt-<UTC time>} for a file that is moved aside. */
+    static Path asideName(Path file) {
+        String name = file.getFileName().toString();
+        Path target = file.resolveSibling(name + ".corrupt-" + STAMP.format(Instant.now()));
+        for (int n = 1; Files.exists(target); n++) {
+            target =
+                    file.resolveSibling(name + ".corrupt-" + STAMP.format(Instant.now()) + "-" + n);
+        }
+        return target;
     }
 
     /** Where a store went, and how many write-ahead log files went with it. */

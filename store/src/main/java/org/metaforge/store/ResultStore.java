@@ -2,6 +2,7 @@ package org.metaforge.store;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.mapdb.BTreeMap;
 import org.metaforge.sdk.run.Checkpoints;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The result, artifact and checkpoint store of one file, kept by MapDB.
@@ -22,7 +25,9 @@ import org.metaforge.sdk.run.Checkpoints;
  * to be owned by one try-with-resources block per process; MapDB admits one opener per file, so a
  * second {@code open} of the same file in this process fails). Every write is committed to the
  * write-ahead log before the method returns: a process killed at any moment leaves every record
- * whose write returned, and none half-written.
+ * whose write returned, and none half-written. Results and artefacts are also appended, fsynced, to
+ * the journal {@code <file>.journal} before their commit, so they survive even a write-ahead log
+ * that MapDB cannot replay; checkpoints are not journaled, as they only save recomputation.
  *
  * <p>Results are kept by {@link CacheKey}, with an index entry (type, time, summary) so that {@link
  * #listResults()} need not read payloads. Checkpoints and artifacts are kept by a key and a name.
@@ -37,15 +42,20 @@ public final class ResultStore implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String INDEX_TYPE = "result-index";
+    private static final Logger LOG = LoggerFactory.getLogger(ResultStore.class);
+    private static final long NOT_JOURNALED = -1;
 
     private final Path path;
     private final StoreLayout layout;
+    private final Journal journal;
     private final Optional<String> recoveryNotice;
     private boolean closed;
 
-    private ResultStore(Path path, StoreLayout layout, Optional<String> recoveryNotice) {
+    private ResultStore(
+            Path path, StoreLayout layout, Journal journal, Optional<String> recoveryNotice) {
         this.path = path;
         this.layout = layout;
+        this.journal = journal;
         this.recoveryNotice = recoveryNotice;
     }
 
@@ -55,8 +65,12 @@ public final class ResultStore implements AutoCloseable {
      * <p>If another process holds the file, waits up to {@code lockWait} for it. If the file cannot
      * be used (MapDB cannot open it, or its format marker is missing or different), moves it and
      * its write-ahead log files to {@code <file>.corrupt-<UTC time>}, creates a fresh store and
-     * says so in {@link #recoveryNotice()}. While open, {@code <file>.owner} names this process for
-     * others who wait.
+     * says so in {@link #recoveryNotice()}. If MapDB itself failed, the fresh store is filled with
+     * every whole record of the journal {@code <file>.journal} (a record cut by a kill is dropped)
+     * and the notice says how many results and artefacts came back; if the file was a store of
+     * another format, its journal goes aside with it. A journal with a bad header is moved aside
+     * too and restarted from the store's contents. While open, {@code <file>.owner} names this
+     * process for others who wait.
      *
      * @param file the store file
      * @param lockWait how long to wait for another holder; zero tries once
@@ -74,7 +88,7 @@ public final class ResultStore implements AutoCloseable {
         }
         Path path = canonical(file);
         StoreOpener.Opened opened = StoreOpener.open(path, lockWait);
-        return new ResultStore(path, opened.layout(), opened.recoveryNotice());
+        return new ResultStore(path, opened.layout(), opened.journal(), opened.recoveryNotice());
     }
 
     /** The store file, absolute and with its directory's symbolic links resolved. */
@@ -83,7 +97,8 @@ public final class ResultStore implements AutoCloseable {
     }
 
     /**
-     * Says where an unusable store file was moved, if opening had to replace it.
+     * Says where an unusable store file (or journal) was moved, and what was restored, if opening
+     * had to replace it.
      *
      * <p>Callers should show it to the user: the cache they had is gone from this path.
      */
@@ -141,7 +156,9 @@ public final class ResultStore implements AutoCloseable {
                                 Envelope.JSON)
                         .encode();
         byte[] encoded = result.encode();
+        long mark = journaled(() -> journal.appendResult(key.hex(), encoded, indexEntry));
         commit(
+                mark,
                 () -> {
                     layout.results.put(key.hex(), encoded);
                     layout.index.put(key.hex(), indexEntry);
@@ -181,7 +198,7 @@ public final class ResultStore implements AutoCloseable {
         ensureOpen();
         byte[] encoded = Envelope.raw(Envelope.CHECKPOINT, 1, bytes).encode();
         String id = id(runKey, name);
-        commit(() -> layout.checkpoints.put(id, encoded));
+        commit(NOT_JOURNALED, () -> layout.checkpoints.put(id, encoded));
     }
 
     /** The checkpoint of the run {@code runKey} saved under {@code name}, if any. */
@@ -195,7 +212,7 @@ public final class ResultStore implements AutoCloseable {
     /** Deletes every checkpoint of the run {@code runKey} and commits. */
     public synchronized void deleteCheckpoints(CacheKey runKey) {
         ensureOpen();
-        commit(() -> removeAll(layout.checkpoints, runKey));
+        commit(NOT_JOURNALED, () -> removeAll(layout.checkpoints, runKey));
     }
 
     /**
@@ -223,7 +240,8 @@ public final class ResultStore implements AutoCloseable {
         ensureOpen();
         byte[] encoded = Envelope.raw(Envelope.ARTIFACT, 1, bytes).encode();
         String id = id(key, name);
-        commit(() -> layout.artifacts.put(id, encoded));
+        long mark = journaled(() -> journal.appendArtifact(id, encoded));
+        commit(mark, () -> layout.artifacts.put(id, encoded));
     }
 
     /** The artefact of the computation {@code key} saved under {@code name}, if any. */
@@ -258,6 +276,11 @@ public final class ResultStore implements AutoCloseable {
         try {
             layout.db.close();
         } finally {
+            try {
+                journal.close();
+            } catch (IOException e) {
+                LOG.warn("Cannot close journal {}: {}", journal.file(), e.toString());
+            }
             StoreOpener.released(path);
         }
     }
@@ -273,8 +296,29 @@ public final class ResultStore implements AutoCloseable {
         }
     }
 
-    /** Runs {@code writes} and commits them, or rolls them back if any fails. */
-    private void commit(Runnable writes) {
+    /** Appends to the journal (fsynced) and returns its length before the append. */
+    private long journaled(JournalAppend append) {
+        try {
+            return append.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Cannot append to journal "
+                            + journal.file()
+                            + " of store "
+                            + path
+                            + ": "
+                            + e.getMessage()
+                            + ". Nothing was stored; free disk space or fix the file's"
+                            + " permissions and retry.",
+                    e);
+        }
+    }
+
+    /**
+     * Runs {@code writes} and commits them, or rolls them back if any fails and cuts the journal
+     * back to {@code journalMark} (unless it is {@link #NOT_JOURNALED}).
+     */
+    private void commit(long journalMark, Runnable writes) {
         try {
             writes.run();
             layout.db.commit();
@@ -284,8 +328,20 @@ public final class ResultStore implements AutoCloseable {
             } catch (RuntimeException rollback) {
                 e.addSuppressed(rollback);
             }
+            if (journalMark != NOT_JOURNALED) {
+                try {
+                    journal.truncate(journalMark);
+                } catch (IOException undo) {
+                    e.addSuppressed(undo);
+                }
+            }
             throw e;
         }
+    }
+
+    @FunctionalInterface
+    private interface JournalAppend {
+        long run() throws IOException;
     }
 
     private Envelope decode(byte[] bytes, String what) {

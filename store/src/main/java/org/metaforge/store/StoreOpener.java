@@ -5,6 +5,8 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,14 +23,15 @@ final class StoreOpener {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreOpener.class);
     private static final long RETRY_MILLIS = 100;
+    private static final long FORENSIC_COPY_LIMIT = 256L << 20;
 
     /** Store files open in this JVM: MapDB allows one opener per file per process. */
     private static final Set<Path> OPEN_HERE = ConcurrentHashMap.newKeySet();
 
     private StoreOpener() {}
 
-    /** An opened store and, if it had to be rebuilt, the sentence saying so. */
-    record Opened(StoreLayout layout, Optional<String> recoveryNotice) {}
+    /** An opened store, its journal and, if either had to be rebuilt, the sentences saying so. */
+    record Opened(StoreLayout layout, Journal journal, Optional<String> recoveryNotice) {}
 
     static Opened open(Path path, Duration lockWait) throws IOException {
         if (OPEN_HERE.contains(path)) {
@@ -38,6 +41,9 @@ final class StoreOpener {
         boolean announced = false;
         Quarantine.Moved moved = null;
         String reason = null;
+        // Whether the journal can rebuild the store: not when the file is a store of another
+        // format or not ours at all, as its journal then describes that other store.
+        boolean replayJournal = false;
         while (true) {
             requireUsablePath(path);
             boolean existed = Files.exists(path);
@@ -68,6 +74,7 @@ final class StoreOpener {
                 // no other process can open it while we move it aside.
                 reason = "MapDB cannot open it: " + summary(e);
                 moved = Quarantine.moveAside(path);
+                replayJournal = true;
                 continue;
             }
             StoreLayout layout;
@@ -79,23 +86,50 @@ final class StoreOpener {
                     throw new IOException(
                             "Cannot set up new store " + path + ": " + summary(e) + ".", e);
                 }
-                reason = e instanceof StoreLayout.Unusable ? e.getMessage() : summary(e);
+                boolean unusable = e instanceof StoreLayout.Unusable;
+                reason = unusable ? e.getMessage() : summary(e);
                 try {
                     // Move while still holding the lock, so no other process opens it between.
                     moved = Quarantine.moveAside(path);
+                    replayJournal = !unusable;
+                    if (unusable && Files.exists(Journal.pathOf(path))) {
+                        Files.move(Journal.pathOf(path), Journal.pathOf(moved.target()));
+                    }
                 } finally {
                     closeQuietly(db);
                 }
                 continue;
             }
+            Journal journal;
+            List<String> sentences = new ArrayList<>();
+            try {
+                journal = openJournal(path, sentences);
+                Journal.Replayed replayed = null;
+                if (moved != null && replayJournal && !journal.created()) {
+                    keepCopy(journal.file(), Journal.pathOf(moved.target()));
+                    replayed = journal.replay(layout);
+                } else if (journal.created()) {
+                    int seeded = journal.seedFrom(layout);
+                    if (seeded > 0) {
+                        LOG.info("Started journal {} with {} records.", journal.file(), seeded);
+                    }
+                }
+                if (moved != null) {
+                    sentences.add(0, notice(path, reason, moved, replayed, journal.file()));
+                }
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(db);
+                throw new IOException(
+                        "Cannot use the journal of store " + path + ": " + summary(e) + ".", e);
+            }
             OPEN_HERE.add(path);
             recordOwner(path);
             Optional<String> notice = Optional.empty();
-            if (moved != null) {
-                notice = Optional.of(notice(path, reason, moved));
+            if (!sentences.isEmpty()) {
+                notice = Optional.of(String.join(" ", sentences));
                 LOG.warn(notice.get());
             }
-            return new Opened(layout, notice);
+            return new Opened(layout, journal, notice);
         }
     }
 
@@ -119,7 +153,45 @@ final class StoreOpener {
         }
     }
 
-    private static String notice(Path path, String reason, Quarantine.Moved moved) {
+    /** Opens the journal, moving one with a bad header aside and saying so in {@code notes}. */
+    private static Journal openJournal(Path store, List<String> notes) throws IOException {
+        Path file = Journal.pathOf(store);
+        try {
+            return Journal.open(file);
+        } catch (Journal.BadHeader e) {
+            Path aside = Journal.moveAside(file);
+            notes.add(
+                    "Journal "
+                            + file
+                            + " could not be used ("
+                            + e.getMessage()
+                            + ") and was moved to "
+                            + aside
+                            + "; a fresh journal was started from the store's contents.");
+            return Journal.open(file);
+        }
+    }
+
+    /** Copies the journal next to the quarantined store for study, if that is cheap. */
+    private static void keepCopy(Path journal, Path target) {
+        try {
+            long size = Files.size(journal);
+            if (size > FORENSIC_COPY_LIMIT) {
+                LOG.info("Not copying journal {} ({} bytes) for study.", journal, size);
+                return;
+            }
+            Files.copy(journal, target);
+        } catch (IOException e) {
+            LOG.warn("Cannot copy journal {} to {}: {}", journal, target, e.toString());
+        }
+    }
+
+    private static String notice(
+            Path path,
+            String reason,
+            Quarantine.Moved moved,
+            Journal.Replayed replayed,
+            Path journal) {
         String wals =
                 moved.walFiles() == 0
                         ? ""
@@ -135,7 +207,19 @@ final class StoreOpener {
                 + ") and was moved to "
                 + moved.target()
                 + wals
-                + "; a fresh, empty store was created in its place.";
+                + (replayed == null
+                        ? "; a fresh, empty store was created in its place."
+                        : "; a fresh store was created in its place and "
+                                + count(replayed.results(), "result")
+                                + " and "
+                                + count(replayed.artifacts(), "artifact")
+                                + " were restored from its journal "
+                                + journal
+                                + ".");
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static void requireUsablePath(Path path) throws IOException {

@@ -50,6 +50,8 @@ class StoreRecoveryTest {
         for (Path wal : Quarantine.walFiles(store())) {
             Files.delete(wal);
         }
+        // Only the store file is under test here; JournalRecoveryTest covers the journal.
+        Files.delete(Journal.pathOf(store()));
         return bytes;
     }
 
@@ -130,6 +132,8 @@ class StoreRecoveryTest {
             String notice = store.recoveryNotice().orElseThrow();
             assertTrue(notice.contains("format=2"), notice);
             assertTrue(notice.contains(quarantined().get(0).toString()), notice);
+            // Its journal describes that other store: it goes aside with it, not into this one.
+            assertTrue(Files.exists(Journal.pathOf(quarantined().get(0))), "journal kept aside");
             assertFreshStoreWorks(store);
         }
     }
