@@ -158,8 +158,9 @@ public final class TorchAutodiff implements Autodiff, AutoCloseable {
                                 + ".");
             }
             // lands on point's manager (scratch) and carries the graph for the second pass
+            // a graph of the gradient is only needed when there are products to take
             NDArray gradient =
-                    differentiate(new NDList(value), new NDList(point), null, true).get(0);
+                    differentiate(new NDList(value), new NDList(point), null, !v.isEmpty()).get(0);
             NDList result = new NDList(2 + v.size());
             result.add(value.stopGradient());
             result.add(gradient.stopGradient());

@@ -81,8 +81,11 @@ public class SgdLearner implements Learner<SgdConfig> {
         Autodiff ad = ctx.autodiff();
         TrainingState s = resume(ctx, model, run);
         String eval = task.evalName();
-        try (Progress progress =
-                ctx.progress("train " + model.parameterCount() + " params", total, "step")) {
+        try (LabeledImages.Tensors trainData = train.upload(run);
+                LabeledImages.Tensors evalData = task.eval().upload(run);
+                Progress progress =
+                        ctx.progress(
+                                "train " + model.parameterCount() + " params", total, "step")) {
             progress.step((long) s.epoch * stepsPerEpoch);
             for (int epoch = s.epoch; epoch < config.epochs(); epoch++) {
                 int[] order = permutation(train.size(), ctx.seeds().random("shuffle", epoch));
@@ -117,7 +120,14 @@ public class SgdLearner implements Learner<SgdConfig> {
                     lossSum += loss;
                     progress.step(1);
                 }
-                double[] ev = evaluate(model, s, task.eval(), config.evalBatchSize(), run);
+                double[] ev =
+                        evaluate(
+                                model,
+                                s,
+                                evalData,
+                                task.eval().size(),
+                                config.evalBatchSize(),
+                                run);
                 s.curves.add(new double[] {epoch + 1, lossSum / stepsPerEpoch, ev[0], ev[1]});
                 s.epoch = epoch + 1;
                 progress.status(
@@ -170,11 +180,16 @@ public class SgdLearner implements Learner<SgdConfig> {
 
     /** Loss and accuracy on {@code data} in evaluation mode. */
     static double[] evaluate(
-            FunctionalModel model, TrainingState s, LabeledImages data, int batch, NDManager run) {
+            FunctionalModel model,
+            TrainingState s,
+            LabeledImages.Tensors data,
+            int size,
+            int batch,
+            NDManager run) {
         double lossSum = 0;
         Accuracy.Counter acc = new Accuracy.Counter();
-        for (int from = 0; from < data.size(); from += batch) {
-            int to = Math.min(data.size(), from + batch);
+        for (int from = 0; from < size; from += batch) {
+            int to = Math.min(size, from + batch);
             try (NDManager sm = run.newSubManager()) {
                 s.w.tempAttach(sm);
                 NDList xy = data.batch(sm, from, to);
@@ -187,7 +202,7 @@ public class SgdLearner implements Learner<SgdConfig> {
                 acc.add(logits, xy.get(1));
             }
         }
-        return new double[] {lossSum / data.size(), acc.value()};
+        return new double[] {lossSum / size, acc.value()};
     }
 
     private static TrainingState resume(RunContext ctx, FunctionalModel model, NDManager run) {

@@ -103,6 +103,7 @@ final class InnerLoop {
         double loss = Double.NaN;
         long step = 0;
         long diverged = -1;
+        LabeledImages.Tensors tensors = data.upload(home);
         outer:
         for (int epoch = 0; epoch < o.epochs(); epoch++) {
             int[] order = permutation(data.size(), new Random(shuffleSeed + epoch));
@@ -122,7 +123,7 @@ final class InnerLoop {
                     v.tempAttach(sm);
                     z.values().forEach(l -> l.forEach(a -> a.tempAttach(sm)));
                     c.values().forEach(l -> l.forEach(a -> a.tempAttach(sm)));
-                    NDList xy = data.batch(sm, idx);
+                    NDList xy = tensors.batch(sm, idx);
                     NDArray x = xy.get(0).toType(w.getDataType(), false);
                     NDArray y = xy.get(1);
                     // The directions: every reached block of every kind updated this step.
@@ -201,6 +202,7 @@ final class InnerLoop {
                 }
             }
         }
+        tensors.close();
         if (diverged < 0 && !finite(z)) {
             diverged = step;
         }

@@ -36,10 +36,11 @@ final class OuterObjective {
         double loss = 0;
         NDArray grad = gradient ? w.zerosLike() : null;
         int batches = 0;
+        LabeledImages.Tensors tensors = val.upload(home);
         for (int from = 0; from < val.size(); from += batch, batches++) {
             int to = Math.min(val.size(), from + batch);
             try (NDManager sm = home.newSubManager()) {
-                NDList xy = val.batch(sm, from, to);
+                NDList xy = tensors.batch(sm, from, to);
                 NDArray x = xy.get(0).toType(w.getDataType(), false);
                 if (gradient) {
                     NDList r =
@@ -61,6 +62,7 @@ final class OuterObjective {
                 }
             }
         }
+        tensors.close();
         for (String n : scratch.names()) {
             scratch.get(n).close();
         }
@@ -75,16 +77,18 @@ final class OuterObjective {
             FunctionalModel model, NDArray w, ModelState state, LabeledImages data, int batch) {
         Accuracy.Counter acc = new Accuracy.Counter();
         NDManager home = w.getManager();
+        LabeledImages.Tensors tensors = data.upload(home);
         for (int from = 0; from < data.size(); from += batch) {
             int to = Math.min(data.size(), from + batch);
             try (NDManager sm = home.newSubManager()) {
                 w.tempAttach(sm);
-                NDList xy = data.batch(sm, from, to);
+                NDList xy = tensors.batch(sm, from, to);
                 acc.add(
                         model.forward(w, xy.get(0).toType(w.getDataType(), false), state, false),
                         xy.get(1));
             }
         }
+        tensors.close();
         return acc.value();
     }
 
