@@ -96,14 +96,40 @@ final class RunCommand implements MetaforgeCli.Command {
             for (String e : record.result().events()) {
                 cli.out().println("event: " + e);
             }
-            new RunReportWriter().write(record, spec.name(), outDir);
-            cli.out()
-                    .println(
-                            "wrote "
-                                    + outDir.resolve("result.json")
-                                    + " and "
-                                    + outDir.resolve("report.html"));
+            if (record.cached() && upToDate(outDir, record.key())) {
+                cli.out()
+                        .println(
+                                outDir.resolve("report.html")
+                                        + " is already this result's report.");
+            } else {
+                new RunReportWriter().write(record, spec.name(), outDir);
+                cli.out()
+                        .println(
+                                "wrote "
+                                        + outDir.resolve("result.json")
+                                        + " and "
+                                        + outDir.resolve("report.html"));
+            }
             return ExitCode.OK;
+        }
+    }
+
+    /** Whether {@code outDir} already holds the report of the result with {@code key}. */
+    private static boolean upToDate(Path outDir, String key) {
+        Path json = outDir.resolve(RunReportWriter.RESULT_FILE);
+        if (!java.nio.file.Files.isRegularFile(json)
+                || !java.nio.file.Files.isRegularFile(
+                        outDir.resolve(RunReportWriter.REPORT_FILE))) {
+            return false;
+        }
+        try {
+            return key.equals(
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(json.toFile())
+                            .path("key")
+                            .asText());
+        } catch (IOException e) {
+            return false;
         }
     }
 

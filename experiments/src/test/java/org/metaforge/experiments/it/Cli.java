@@ -89,6 +89,47 @@ final class Cli {
         }
     }
 
+    /**
+     * Starts {@code bin/metaforge args}, waits until its stderr has shown {@code count} lines
+     * starting with {@code linePrefix}, then kills it with SIGKILL (no shutdown hooks run).
+     */
+    static void killAfter(Path workDir, String linePrefix, int count, String... args)
+            throws Exception {
+        Process p = start(workDir, Map.of(), args);
+        p.getOutputStream().close();
+        java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(count);
+        Thread reader =
+                new Thread(
+                        () -> {
+                            try (java.io.BufferedReader r =
+                                    new java.io.BufferedReader(
+                                            new java.io.InputStreamReader(
+                                                    p.getErrorStream(), StandardCharsets.UTF_8))) {
+                                for (String line = r.readLine();
+                                        line != null;
+                                        line = r.readLine()) {
+                                    if (line.startsWith(linePrefix)) {
+                                        seen.countDown();
+                                    }
+                                }
+                            } catch (IOException e) {
+                                // the process was killed
+                            }
+                        });
+        reader.start();
+        boolean reached = seen.await(5, TimeUnit.MINUTES);
+        p.destroyForcibly();
+        p.waitFor();
+        reader.join();
+        if (!reached) {
+            throw new AssertionError(
+                    count
+                            + " lines starting with '"
+                            + linePrefix
+                            + "' did not appear before the kill");
+        }
+    }
+
     /** Writes a spec file into {@code dir}. */
     static Path spec(Path dir, String name, String yaml) throws IOException {
         Path p = dir.resolve(name);

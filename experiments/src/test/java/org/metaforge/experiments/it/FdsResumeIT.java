@@ -5,13 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,45 +44,18 @@ class FdsResumeIT {
         assertEquals(0, clean.exit(), clean.all());
 
         String storeB = dir.resolve("b.db").toString();
-        Process p =
-                Cli.start(
-                        dir,
-                        Map.of(),
-                        "run",
-                        "f.yaml",
-                        "--store",
-                        storeB,
-                        "--out",
-                        "b",
-                        "--threads",
-                        "1");
-        p.getOutputStream().close();
-        CountDownLatch twoOuterSteps = new CountDownLatch(2);
-        Thread reader =
-                new Thread(
-                        () -> {
-                            try (BufferedReader r =
-                                    new BufferedReader(
-                                            new InputStreamReader(
-                                                    p.getErrorStream(), StandardCharsets.UTF_8))) {
-                                for (String line = r.readLine();
-                                        line != null;
-                                        line = r.readLine()) {
-                                    if (line.startsWith("outer step ")) {
-                                        twoOuterSteps.countDown();
-                                    }
-                                }
-                            } catch (java.io.IOException e) {
-                                // killed
-                            }
-                        });
-        reader.start();
-        assertTrue(
-                twoOuterSteps.await(5, TimeUnit.MINUTES),
-                "two outer steps finished before the kill");
-        p.destroyForcibly();
-        p.waitFor();
-        reader.join();
+        Cli.killAfter(
+                dir,
+                "outer step ",
+                2,
+                "run",
+                "f.yaml",
+                "--store",
+                storeB,
+                "--out",
+                "b",
+                "--threads",
+                "1");
 
         Cli.Result resumed =
                 Cli.run(dir, "run", "f.yaml", "--store", storeB, "--out", "b", "--threads", "1");

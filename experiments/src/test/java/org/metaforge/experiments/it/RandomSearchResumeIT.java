@@ -5,13 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,43 +44,18 @@ class RandomSearchResumeIT {
         assertEquals(0, clean.exit(), clean.all());
 
         String storeB = dir.resolve("b.db").toString();
-        Process p =
-                Cli.start(
-                        dir,
-                        Map.of(),
-                        "run",
-                        "rs.yaml",
-                        "--store",
-                        storeB,
-                        "--out",
-                        "b",
-                        "--threads",
-                        "1");
-        p.getOutputStream().close();
-        CountDownLatch twoTrials = new CountDownLatch(2);
-        Thread reader =
-                new Thread(
-                        () -> {
-                            try (BufferedReader r =
-                                    new BufferedReader(
-                                            new InputStreamReader(
-                                                    p.getErrorStream(), StandardCharsets.UTF_8))) {
-                                for (String line = r.readLine();
-                                        line != null;
-                                        line = r.readLine()) {
-                                    if (line.startsWith("trial ")) {
-                                        twoTrials.countDown();
-                                    }
-                                }
-                            } catch (java.io.IOException e) {
-                                // the process was killed
-                            }
-                        });
-        reader.start();
-        assertTrue(twoTrials.await(5, TimeUnit.MINUTES), "two trials finished before the kill");
-        p.destroyForcibly(); // SIGKILL: no shutdown hooks, no clean close
-        p.waitFor();
-        reader.join();
+        Cli.killAfter(
+                dir,
+                "trial ",
+                2,
+                "run",
+                "rs.yaml",
+                "--store",
+                storeB,
+                "--out",
+                "b",
+                "--threads",
+                "1");
 
         Cli.Result resumed =
                 Cli.run(dir, "run", "rs.yaml", "--store", storeB, "--out", "b", "--threads", "1");
