@@ -10,6 +10,8 @@ import org.metaforge.sdk.config.Param;
  * @param model the network
  * @param hidden hidden widths of the MLP
  * @param batchNorm batch-norm after LeNet's convolutions
+ * @param wrnDepth depth of the Wide-ResNet
+ * @param wrnWiden widening factor of the Wide-ResNet
  * @param epochs passes over the training data
  * @param batchSize samples per step
  * @param schedule how the value lists are spread over the steps
@@ -24,6 +26,14 @@ public record SgdConfig(
                 List<Integer> hidden,
         @Param(value = "batch-norm after each LeNet convolution", defaultValue = "false")
                 boolean batchNorm,
+        @Param(
+                        value = "depth of the Wide-ResNet (6n + 4)",
+                        defaultValue = "16",
+                        min = 10,
+                        max = 100)
+                int wrnDepth,
+        @Param(value = "widening factor of the Wide-ResNet", defaultValue = "1", min = 1, max = 16)
+                int wrnWiden,
         @Param(value = "passes over the training data", defaultValue = "5", min = 1, max = 10000)
                 int epochs,
         @Param(value = "samples per SGD step", defaultValue = "128", min = 1, max = 65536)
@@ -69,6 +79,9 @@ public record SgdConfig(
         }
         if (schedule == ScheduleKind.COSINE && lr.size() != 1) {
             problems.add("lr", "a cosine schedule takes one peak value, got " + lr.size());
+        }
+        if (model == Architecture.WRN && (wrnDepth - 4) % 6 != 0) {
+            problems.add("wrn-depth", wrnDepth + " is not 6n + 4; use 10, 16, 22, 28, 40, ...");
         }
         if (model == Architecture.MLP && hidden.stream().anyMatch(h -> h < 1)) {
             problems.add("hidden", "widths must be at least 1, got " + hidden);

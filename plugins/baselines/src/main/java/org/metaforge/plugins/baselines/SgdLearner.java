@@ -66,7 +66,9 @@ public class SgdLearner implements Learner<SgdConfig> {
                                 train.sampleShape(),
                                 train.numClasses(),
                                 config.hidden(),
-                                config.batchNorm());
+                                config.batchNorm(),
+                                config.wrnDepth(),
+                                config.wrnWiden());
         int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
         long total = (long) stepsPerEpoch * config.epochs();
         if (config.maxBlocks() > total) {

@@ -64,6 +64,22 @@ class SgdLearnerTest {
     }
 
     @Test
+    void wideResNetTrainsAndRejectsDepthsThatAreNotSixNPlusFour() {
+        Map<String, Object> c = mlp(1);
+        c.put("model", "wrn");
+        c.put("wrn-depth", 10);
+        c.put("lr", List.of(0.05));
+        RunResult r = LearnerConformance.check(new SgdLearner(), c, TASK);
+        // WRN-10-1, 1 input channel, 4 classes, by hand: stem 3x3x1x16 = 144; group 1 (identity)
+        // 2x16 + 2304 + 2x16 + 2304 = 4672; group 2 2x16 + 4608 + 2x32 + 9216 + 1x1 16x32 = 14432;
+        // group 3 2x32 + 18432 + 2x64 + 36864 + 32x64 = 57536; final bn 128; fc 64x4 + 4 = 260.
+        assertEquals(144 + 4672 + 14432 + 57536 + 128 + 260, r.metric("parameters"));
+        c.put("wrn-depth", 12);
+        ConfigException e = assertThrows(ConfigException.class, () -> SCHEMA.bind(c, "t"));
+        assertTrue(e.getMessage().contains("'wrn-depth': 12 is not 6n + 4"), e.getMessage());
+    }
+
+    @Test
     void piecewiseBlocksSplitTheStepsEvenly() {
         // Hand-computed: 3 values over 12 steps -> steps 0-3, 4-7, 8-11.
         List<Double> v = List.of(1.0, 2.0, 3.0);

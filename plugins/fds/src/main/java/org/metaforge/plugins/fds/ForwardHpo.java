@@ -68,8 +68,7 @@ public class ForwardHpo
     @Override
     public RunResult optimize(RunContext ctx, ForwardHpoConfig c, Task task) {
         LabeledImages train = task.train();
-        FunctionalModel model =
-                c.model().build(train.sampleShape(), train.numClasses(), c.hidden(), c.batchNorm());
+        FunctionalModel model = c.network(train);
         DataType dtype = "float64".equals(c.precision()) ? DataType.FLOAT64 : DataType.FLOAT32;
         Set<HyperKind> tracked = EnumSet.noneOf(HyperKind.class);
         for (HyperKind k : HyperKind.values()) {

@@ -19,6 +19,14 @@ public record ForwardHpoConfig(
                         defaultValue = "false")
                 boolean batchNorm,
         @Param(
+                        value = "depth of the Wide-ResNet (6n + 4)",
+                        defaultValue = "16",
+                        min = 10,
+                        max = 100)
+                int wrnDepth,
+        @Param(value = "widening factor of the Wide-ResNet", defaultValue = "1", min = 1, max = 16)
+                int wrnWiden,
+        @Param(
                         value = "learning-rate blocks n_lr (contiguous, equal)",
                         defaultValue = "7",
                         min = 1,
@@ -137,6 +145,9 @@ public record ForwardHpoConfig(
         if (innerEpochs.isEmpty()) {
             p.add("inner-epochs", "needs at least one outer step, e.g. [1, 2, 2]");
         }
+        if (model == Network.WRN && (wrnDepth - 4) % 6 != 0) {
+            p.add("wrn-depth", wrnDepth + " is not 6n + 4; use 10, 16, 22, 28, 40, ...");
+        }
         if (!learnLr && !learnMomentum && !learnWeightDecay) {
             p.add(
                     "learn-lr",
@@ -145,6 +156,12 @@ public record ForwardHpoConfig(
         p.throwIfAny();
         hidden = List.copyOf(hidden);
         innerEpochs = List.copyOf(innerEpochs);
+    }
+
+    /** The network for samples like {@code data}'s. */
+    org.metaforge.sdk.nn.FunctionalModel network(org.metaforge.sdk.data.LabeledImages data) {
+        return model.build(
+                data.sampleShape(), data.numClasses(), hidden, batchNorm, wrnDepth, wrnWiden);
     }
 
     /** The initial schedule. */
@@ -175,25 +192,19 @@ public record ForwardHpoConfig(
 
     /** The retraining learner's configuration for {@code s}. */
     Map<String, Object> retrainConfig(Schedule s) {
-        return Map.of(
-                "model",
-                model.name().toLowerCase(java.util.Locale.ROOT),
-                "hidden",
-                hidden,
-                "batch-norm",
-                batchNorm,
-                "epochs",
-                retrainEpochs,
-                "batch-size",
-                batchSize,
-                "schedule",
-                "piecewise",
-                "lr",
-                s.list(HyperKind.LR),
-                "momentum",
-                s.list(HyperKind.MOMENTUM),
-                "weight-decay",
-                s.list(HyperKind.WEIGHT_DECAY));
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("model", model.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("hidden", hidden);
+        m.put("batch-norm", batchNorm);
+        m.put("wrn-depth", wrnDepth);
+        m.put("wrn-widen", wrnWiden);
+        m.put("epochs", retrainEpochs);
+        m.put("batch-size", batchSize);
+        m.put("schedule", "piecewise");
+        m.put("lr", s.list(HyperKind.LR));
+        m.put("momentum", s.list(HyperKind.MOMENTUM));
+        m.put("weight-decay", s.list(HyperKind.WEIGHT_DECAY));
+        return m;
     }
 
     private static double[] fill(int n, double v) {

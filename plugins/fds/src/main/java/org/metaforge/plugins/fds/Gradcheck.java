@@ -31,8 +31,7 @@ final class Gradcheck {
 
     static RunResult run(RunContext ctx, ForwardHpoConfig c, Task task, int steps, double eps) {
         LabeledImages train = task.train();
-        FunctionalModel model =
-                c.model().build(train.sampleShape(), train.numClasses(), c.hidden(), c.batchNorm());
+        FunctionalModel model = c.network(train);
         LabeledImages.Split split =
                 train.split(c.validationFraction(), ctx.seeds().derive("split", 0));
         int samples = steps * c.batchSize();

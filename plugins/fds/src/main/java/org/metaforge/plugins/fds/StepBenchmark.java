@@ -33,8 +33,7 @@ final class StepBenchmark {
 
     static RunResult run(RunContext ctx, ForwardHpoConfig c, Task task) {
         LabeledImages train = task.train();
-        FunctionalModel model =
-                c.model().build(train.sampleShape(), train.numClasses(), c.hidden(), c.batchNorm());
+        FunctionalModel model = c.network(train);
         int steps = Math.max(2 * c.lrBlocks(), 35);
         int[] idx = new int[Math.min(train.size(), steps * c.batchSize())];
         for (int i = 0; i < idx.length; i++) {
