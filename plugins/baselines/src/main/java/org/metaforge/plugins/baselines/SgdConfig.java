@@ -3,6 +3,7 @@ package org.metaforge.plugins.baselines;
 import java.util.List;
 import org.metaforge.sdk.config.ConfigProblems;
 import org.metaforge.sdk.config.Param;
+import org.metaforge.sdk.nn.Network;
 
 /**
  * Configuration of {@code baselines/sgd}.
@@ -21,7 +22,7 @@ import org.metaforge.sdk.config.Param;
  * @param evalBatchSize samples per evaluation batch
  */
 public record SgdConfig(
-        @Param(value = "network to train", defaultValue = "mlp") Architecture model,
+        @Param(value = "network to train", defaultValue = "mlp") Network model,
         @Param(value = "hidden layer widths of the MLP", defaultValue = "[256, 128]")
                 List<Integer> hidden,
         @Param(value = "batch-norm after each LeNet convolution", defaultValue = "false")
@@ -80,10 +81,10 @@ public record SgdConfig(
         if (schedule == ScheduleKind.COSINE && lr.size() != 1) {
             problems.add("lr", "a cosine schedule takes one peak value, got " + lr.size());
         }
-        if (model == Architecture.WRN && (wrnDepth - 4) % 6 != 0) {
+        if (model == Network.WRN && (wrnDepth - 4) % 6 != 0) {
             problems.add("wrn-depth", wrnDepth + " is not 6n + 4; use 10, 16, 22, 28, 40, ...");
         }
-        if (model == Architecture.MLP && hidden.stream().anyMatch(h -> h < 1)) {
+        if (model == Network.MLP && hidden.stream().anyMatch(h -> h < 1)) {
             problems.add("hidden", "widths must be at least 1, got " + hidden);
         }
         problems.throwIfAny();

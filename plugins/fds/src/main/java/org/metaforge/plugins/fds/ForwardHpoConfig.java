@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.metaforge.sdk.config.ConfigProblems;
 import org.metaforge.sdk.config.Param;
+import org.metaforge.sdk.nn.Network;
 
 /**
  * Configuration of {@code fds/forward-hpo}; defaults follow the paper's scripts except where the

@@ -1,14 +1,9 @@
-package org.metaforge.plugins.fds;
+package org.metaforge.sdk.nn;
 
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import org.metaforge.sdk.nn.Activations;
-import org.metaforge.sdk.nn.FunctionalModel;
-import org.metaforge.sdk.nn.LeNet5;
-import org.metaforge.sdk.nn.Mlp;
-import org.metaforge.sdk.nn.WideResNet;
 
-/** The networks whose hyperparameters {@code fds} learns; the names match {@code baselines/sgd}. */
+/** The standard classifiers by name, as configs choose them ({@code mlp | lenet | wrn}). */
 public enum Network {
     /** A multi-layer perceptron with ReLU hidden layers. */
     MLP,
@@ -17,7 +12,15 @@ public enum Network {
     /** Wide-ResNet WRN-depth-widen (pre-activation, batch-norm). */
     WRN;
 
-    FunctionalModel build(
+    /**
+     * Builds the network for samples of {@code input} and {@code classes} outputs.
+     *
+     * @param hidden hidden widths (MLP only)
+     * @param batchNorm batch-norm after each convolution (LeNet only)
+     * @param depth depth, 6n + 4 (WRN only)
+     * @param widen widening factor (WRN only)
+     */
+    public FunctionalModel build(
             Shape input,
             int classes,
             List<Integer> hidden,
