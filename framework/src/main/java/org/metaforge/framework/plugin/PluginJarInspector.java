@@ -8,7 +8,6 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
@@ -79,14 +78,6 @@ final class PluginJarInspector {
                             + " is not a readable jar ("
                             + e.getMessage()
                             + "); remove it from the plugins directory or rebuild it.");
-        }
-    }
-
-    /** The descriptor attributes of a jar's manifest, or null. */
-    static Attributes manifestAttributes(Path jar) throws IOException {
-        try (JarFile jf = new JarFile(jar.toFile())) {
-            Manifest mf = jf.getManifest();
-            return mf == null ? null : mf.getMainAttributes();
         }
     }
 

@@ -24,16 +24,7 @@ public interface RunConsole {
 
             @Override
             public Progress progress(String label, long total, String unit) {
-                return new Progress() {
-                    @Override
-                    public void step(long n) {}
-
-                    @Override
-                    public void status(String text) {}
-
-                    @Override
-                    public void close() {}
-                };
+                return Progress.none();
             }
         };
     }

@@ -135,17 +135,9 @@ public final class SpecLoader {
                 component,
                 config,
                 dataset,
-                data == null ? null : resolveData(source, data),
+                data == null ? null : Path.of(data),
                 seed,
                 device);
-    }
-
-    private static Path resolveData(Path source, String data) {
-        Path p = Path.of(data);
-        if (p.isAbsolute() || source == null || source.getParent() == null) {
-            return p;
-        }
-        return p;
     }
 
     private static String text(

@@ -65,11 +65,6 @@ public final class StoreAccess implements AutoCloseable {
         return store;
     }
 
-    /** Whether the store has been opened. */
-    public synchronized boolean isOpen() {
-        return store != null;
-    }
-
     @Override
     public synchronized void close() {
         if (store != null) {

@@ -15,4 +15,18 @@ public interface Progress extends AutoCloseable {
 
     @Override
     void close();
+
+    /** A progress report that shows nothing (embedded use, tests). */
+    static Progress none() {
+        return new Progress() {
+            @Override
+            public void step(long n) {}
+
+            @Override
+            public void status(String text) {}
+
+            @Override
+            public void close() {}
+        };
+    }
 }

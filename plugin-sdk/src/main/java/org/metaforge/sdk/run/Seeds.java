@@ -1,7 +1,6 @@
 package org.metaforge.sdk.run;
 
 import java.util.Random;
-import java.util.SplittableRandom;
 
 /**
  * Splits one master seed into independent, named, reproducible seeds.
@@ -42,9 +41,19 @@ public final class Seeds {
         return new Random(derive(label, index));
     }
 
-    /** A splittable stream, handy for parallel-safe sampling. */
-    public SplittableRandom splittable(String label, long index) {
-        return new SplittableRandom(derive(label, index));
+    /** A uniformly random order of {@code 0..n-1} (Fisher-Yates), e.g. one epoch's batches. */
+    public static int[] permutation(int n, Random rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
     }
 
     private static long mix(long z) {

@@ -80,16 +80,7 @@ public final class TestRunContext implements RunContext {
 
     @Override
     public Progress progress(String label, long total, String unit) {
-        return new Progress() {
-            @Override
-            public void step(long n) {}
-
-            @Override
-            public void status(String text) {}
-
-            @Override
-            public void close() {}
-        };
+        return Progress.none();
     }
 
     @Override

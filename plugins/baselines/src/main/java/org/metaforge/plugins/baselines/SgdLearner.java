@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import org.metaforge.sdk.Learner;
 import org.metaforge.sdk.autodiff.Autodiff;
 import org.metaforge.sdk.data.LabeledImages;
@@ -22,6 +21,7 @@ import org.metaforge.sdk.run.Progress;
 import org.metaforge.sdk.run.RunContext;
 import org.metaforge.sdk.run.RunFailedException;
 import org.metaforge.sdk.run.RunResult;
+import org.metaforge.sdk.run.Seeds;
 import org.metaforge.sdk.run.Task;
 import org.pf4j.Extension;
 
@@ -90,7 +90,7 @@ public class SgdLearner implements Learner<SgdConfig> {
                                 "train " + model.parameterCount() + " params", total, "step")) {
             progress.step((long) s.epoch * stepsPerEpoch);
             for (int epoch = s.epoch; epoch < config.epochs(); epoch++) {
-                int[] order = permutation(train.size(), ctx.seeds().random("shuffle", epoch));
+                int[] order = Seeds.permutation(train.size(), ctx.seeds().random("shuffle", epoch));
                 double lossSum = 0;
                 for (int b = 0; b < stepsPerEpoch; b++) {
                     ctx.checkCancelled();
@@ -216,20 +216,6 @@ public class SgdLearner implements Learner<SgdConfig> {
         }
         NDArray w = model.initialParameters(run, ctx.seeds().derive("init"));
         return new TrainingState(w, w.zerosLike(), model.newState(run), 0, new ArrayList<>());
-    }
-
-    private static int[] permutation(int n, Random rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     private static RunResult result(

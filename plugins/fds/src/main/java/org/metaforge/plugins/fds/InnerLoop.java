@@ -17,6 +17,7 @@ import org.metaforge.sdk.nn.Losses;
 import org.metaforge.sdk.nn.ModelState;
 import org.metaforge.sdk.run.Progress;
 import org.metaforge.sdk.run.RunContext;
+import org.metaforge.sdk.run.Seeds;
 
 /**
  * SGD with momentum and weight decay under a piecewise-constant schedule, carrying forward-mode
@@ -106,7 +107,7 @@ final class InnerLoop {
         LabeledImages.Tensors tensors = data.upload(home);
         outer:
         for (int epoch = 0; epoch < o.epochs(); epoch++) {
-            int[] order = permutation(data.size(), new Random(shuffleSeed + epoch));
+            int[] order = Seeds.permutation(data.size(), new Random(shuffleSeed + epoch));
             for (int b = 0; b < perEpoch; b++, step++) {
                 ctx.checkCancelled();
                 int from = b * o.batchSize();
@@ -246,19 +247,5 @@ final class InnerLoop {
         }
         long pruneEvery = (long) (1 / o.pruningRatio());
         return inBlock % pruneEvery == 0;
-    }
-
-    static int[] permutation(int n, Random rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }
