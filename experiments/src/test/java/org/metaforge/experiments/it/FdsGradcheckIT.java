@@ -9,18 +9,24 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code metaforge gradcheck}: forward-mode hypergradients of fds/forward-hpo against central
- * finite differences of the final validation loss, float64, clamps off, 3 learning-rate, 2 momentum
+ * finite differences of the final validation loss, and fds/greedy-hpo's per-window hypergradients
+ * against those of the loss at each window's end; float64, clamps off, 3 learning-rate, 2 momentum
  * and 2 weight-decay blocks, 30 inner steps. Tolerance: 1e-6 relative.
  */
 class FdsGradcheckIT {
 
     @ParameterizedTest
-    @ValueSource(strings = {"fds-gradcheck-mlp.yaml", "fds-gradcheck-lenet.yaml"})
-    void hypergradientsAgreeWithFiniteDifferences(String spec, @TempDir Path dir) throws Exception {
+    @CsvSource({
+        "fds-gradcheck-mlp.yaml, 7",
+        "fds-gradcheck-lenet.yaml, 7",
+        "greedy-gradcheck-mlp.yaml, 11"
+    })
+    void hypergradientsAgreeWithFiniteDifferences(String spec, int derivatives, @TempDir Path dir)
+            throws Exception {
         String file = Cli.repo().resolve("experiments/specs/" + spec).toString();
         Cli.Result r =
                 Cli.run(
@@ -35,7 +41,8 @@ class FdsGradcheckIT {
                         "1");
         assertEquals(0, r.exit(), r.all());
         Matcher m =
-                Pattern.compile("max relative error (\\S+) over 7 derivatives").matcher(r.out());
+                Pattern.compile("max relative error (\\S+) over " + derivatives + " derivatives")
+                        .matcher(r.out());
         assertTrue(m.find(), r.out());
         double worst = Double.parseDouble(m.group(1));
         assertTrue(worst <= 1e-6, "max relative error " + worst);

@@ -37,7 +37,11 @@ class MetaforgeRuntimeTest {
         try (Metaforge mf = Metaforge.builder().pluginsDir(PLUGINS).store(store).build()) {
             assertTrue(mf.pluginProblems().isEmpty(), mf.pluginProblems().toString());
             assertEquals(
-                    List.of("baselines/random-search", "baselines/sgd", "fds/forward-hpo"),
+                    List.of(
+                            "baselines/random-search",
+                            "baselines/sgd",
+                            "fds/forward-hpo",
+                            "fds/greedy-hpo"),
                     mf.components().ids());
             ExperimentSpec spec = mf.specs().parse(TINY, null, "tiny");
             RunRecord first = mf.run(spec);

@@ -60,6 +60,18 @@ public class ForwardHpo
 
     @Override
     public void validate(ForwardHpoConfig c, Validation v) {
+        if (c.windows() != 0) {
+            v.problem(
+                    "windows",
+                    c.windows()
+                            + " windows: fds/forward-hpo differentiates through the whole horizon;"
+                            + " cutting it into windows is what fds/greedy-hpo does (leave windows"
+                            + " unset here)");
+        }
+        validateRetraining(c, v);
+    }
+
+    static void validateRetraining(ForwardHpoConfig c, Validation v) {
         if (c.retrainEpochs() > 0) {
             v.component("retrain-with", c.retrainWith(), c.retrainConfig(c.initialSchedule()));
         }
@@ -67,6 +79,15 @@ public class ForwardHpo
 
     @Override
     public RunResult optimize(RunContext ctx, ForwardHpoConfig c, Task task) {
+        return optimize(ctx, c, task, "fds/forward-hpo", 1);
+    }
+
+    /**
+     * The outer loop of both components: non-greedy with one window, greedy with more (the tangents
+     * restart at each window and the hyperparameters move after each).
+     */
+    static RunResult optimize(
+            RunContext ctx, ForwardHpoConfig c, Task task, String component, int windows) {
         LabeledImages train = task.train();
         FunctionalModel model = c.network(train);
         DataType dtype = "float64".equals(c.precision()) ? DataType.FLOAT64 : DataType.FLOAT32;
@@ -76,7 +97,7 @@ public class ForwardHpo
                 tracked.add(k);
             }
         }
-        checkHorizon(c, train);
+        checkHorizon(c, train, component, windows);
         OuterState s =
                 ctx.checkpoints()
                         .load("outer")
@@ -84,7 +105,9 @@ public class ForwardHpo
                         .orElseGet(() -> OuterState.start(c));
         if (s.done > 0) {
             ctx.info(
-                    "Resuming fds/forward-hpo after outer step "
+                    "Resuming "
+                            + component
+                            + " after outer step "
                             + s.done
                             + " of "
                             + c.innerEpochs().size()
@@ -97,7 +120,8 @@ public class ForwardHpo
             long n = train.size() - Math.round(train.size() * c.validationFraction());
             totalSteps += (long) InnerLoop.stepsPerEpoch((int) n, c.batchSize()) * e;
         }
-        try (Progress progress = ctx.progress("forward-mode HPO", totalSteps, "step")) {
+        String label = windows > 1 ? "greedy HPO" : "forward-mode HPO";
+        try (Progress progress = ctx.progress(label, totalSteps, "step")) {
             for (int i = 0; i < s.done; i++) {
                 long n = train.size() - Math.round(train.size() * c.validationFraction());
                 progress.step(
@@ -108,6 +132,9 @@ public class ForwardHpo
                 int outer = s.done;
                 LabeledImages.Split split =
                         train.split(c.validationFraction(), ctx.seeds().derive("split", outer));
+                long innerSteps =
+                        (long) InnerLoop.stepsPerEpoch(split.train().size(), c.batchSize())
+                                * c.innerEpochs().get(outer);
                 InnerLoop.Options o =
                         new InnerLoop.Options(
                                 c.batchSize(),
@@ -116,7 +143,38 @@ public class ForwardHpo
                                 c.clampGrad(),
                                 c.clampHz(),
                                 c.pruningRatio(),
-                                c.pruningMode());
+                                c.pruningMode(),
+                                windows > 1 ? (innerSteps + windows - 1) / windows : 0);
+                Schedule passStart = s.schedule;
+                Map<HyperKind, double[]> windowed = new EnumMap<>(HyperKind.class);
+                for (HyperKind k : HyperKind.values()) {
+                    windowed.put(k, nans(s.schedule.blocks(k)));
+                }
+                InnerLoop.WindowEnd greedy =
+                        win -> {
+                            OuterObjective.Objective obj =
+                                    OuterObjective.objective(
+                                            ctx.autodiff(),
+                                            model,
+                                            win.weights(),
+                                            win.state(),
+                                            split.validation(),
+                                            c.validationBatchSize(),
+                                            true);
+                            Map<HyperKind, double[]> h =
+                                    windowHypergradients(obj.gradient(), win, tracked);
+                            obj.gradient().close();
+                            h.forEach(
+                                    (k, g) -> {
+                                        for (int j = 0; j < g.length; j++) {
+                                            if (!Double.isNaN(g[j])) {
+                                                windowed.get(k)[j] = g[j];
+                                            }
+                                        }
+                                    });
+                            update(c, s, h);
+                            return s.schedule;
+                        };
                 try (NDManager step = run.newSubManager()) {
                     NDArray w0 =
                             model.initialParameters(step, ctx.seeds().derive("init", outer))
@@ -132,8 +190,9 @@ public class ForwardHpo
                                     s.schedule,
                                     o,
                                     ctx.seeds().derive("shuffle", outer),
-                                    progress);
-                    Schedule used = s.schedule;
+                                    progress,
+                                    windows > 1 ? greedy : null);
+                    Schedule used = passStart;
                     Map<HyperKind, double[]> hyper = new EnumMap<>(HyperKind.class);
                     double valLoss = Double.NaN;
                     if (r.diverged()) {
@@ -152,6 +211,19 @@ public class ForwardHpo
                         for (HyperKind k : HyperKind.values()) {
                             hyper.put(k, nans(used.blocks(k)));
                         }
+                    } else if (windows > 1) {
+                        // the last window's update is done: only the figures are left
+                        valLoss =
+                                OuterObjective.objective(
+                                                ctx.autodiff(),
+                                                model,
+                                                r.weights(),
+                                                r.state(),
+                                                split.validation(),
+                                                c.validationBatchSize(),
+                                                false)
+                                        .loss();
+                        hyper.putAll(windowed);
                     } else {
                         OuterObjective.Objective obj =
                                 OuterObjective.objective(
@@ -236,12 +308,13 @@ public class ForwardHpo
     }
 
     /** Schedules with more blocks than inner steps cannot be learned: refused before any work. */
-    private static void checkHorizon(ForwardHpoConfig c, LabeledImages train) {
+    private static void checkHorizon(
+            ForwardHpoConfig c, LabeledImages train, String component, int windows) {
         long n = train.size() - Math.round(train.size() * c.validationFraction());
         int shortest = c.innerEpochs().stream().mapToInt(Integer::intValue).min().orElse(1);
         long steps = (long) InnerLoop.stepsPerEpoch((int) n, c.batchSize()) * shortest;
         org.metaforge.sdk.config.ConfigProblems p =
-                new org.metaforge.sdk.config.ConfigProblems("config of fds/forward-hpo");
+                new org.metaforge.sdk.config.ConfigProblems("config of " + component);
         String why =
                 "is larger than the "
                         + steps
@@ -262,10 +335,37 @@ public class ForwardHpo
         if (c.weightDecayBlocks() > steps) {
             p.add("weight-decay-blocks", c.weightDecayBlocks() + " " + why);
         }
+        if (windows > steps) {
+            p.add("windows", windows + " " + why);
+        }
         p.throwIfAny();
     }
 
-    /** Sign-based update with per-hyperparameter step sizes (the paper's outer optimiser). */
+    /**
+     * The hypergradients of one greedy window: {@code grad L_val . Z_j} for the blocks the window
+     * reached, divided by the window's tangent updates; NaN for every other block.
+     */
+    private static Map<HyperKind, double[]> windowHypergradients(
+            NDArray valGradient, InnerLoop.Window win, Set<HyperKind> tracked) {
+        Map<HyperKind, double[]> h = new EnumMap<>(HyperKind.class);
+        for (HyperKind k : HyperKind.values()) {
+            double[] g = nans(win.schedule().blocks(k));
+            if (tracked.contains(k)) {
+                double[] raw = Hypergradients.raw(valGradient, win.tangents().get(k));
+                double n = Math.max(1, win.updates().get(k));
+                for (int j = win.firstBlock(k); j <= win.lastBlock(k); j++) {
+                    g[j] = raw[j] / n;
+                }
+            }
+            h.put(k, g);
+        }
+        return h;
+    }
+
+    /**
+     * Sign-based update with per-hyperparameter step sizes (the paper's outer optimiser). A NaN
+     * hypergradient leaves its hyperparameter, step size and remembered sign unchanged.
+     */
     static void update(ForwardHpoConfig c, OuterState s, Map<HyperKind, double[]> hyper) {
         Schedule next = s.schedule;
         for (HyperKind k : HyperKind.values()) {
@@ -278,7 +378,12 @@ public class ForwardHpo
             double[] signs = s.signs.get(k);
             double[] deltas = new double[values.length];
             for (int j = 0; j < values.length; j++) {
-                double sign = Double.isNaN(g[j]) ? 0 : Math.signum(g[j]);
+                if (Double.isNaN(g[j])) {
+                    // no signal for this block (outside a greedy window): keep it as it is
+                    deltas[j] = 0;
+                    continue;
+                }
+                double sign = Math.signum(g[j]);
                 if (sign * signs[j] < 0) {
                     sizes[j] *= c.stepDecay();
                 }
@@ -357,7 +462,7 @@ public class ForwardHpo
     @Override
     public RunResult gradcheck(
             RunContext ctx, ForwardHpoConfig c, Task task, int steps, double epsilon) {
-        return Gradcheck.run(ctx, c, task, steps, epsilon);
+        return Gradcheck.run(ctx, c, task, steps, epsilon, 1);
     }
 
     /** The rows of a results table, for the report. */

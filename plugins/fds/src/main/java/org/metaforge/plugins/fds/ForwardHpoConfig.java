@@ -127,6 +127,15 @@ public record ForwardHpoConfig(
                 String pruningMode,
         @Param(
                         value =
+                                "fds/greedy-hpo only: windows each inner run is cut into; the tangents"
+                                        + " restart and the hyperparameters move after each window"
+                                        + " (0: one window per learning-rate block)",
+                        defaultValue = "0",
+                        min = 0,
+                        max = 100000)
+                int windows,
+        @Param(
+                        value =
                                 "epochs of the final retraining on the full training set (paper: 50)",
                         defaultValue = "15",
                         min = 0,

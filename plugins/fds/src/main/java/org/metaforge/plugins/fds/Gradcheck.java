@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import org.metaforge.sdk.data.LabeledImages;
 import org.metaforge.sdk.nn.FunctionalModel;
 import org.metaforge.sdk.nn.ModelState;
@@ -20,16 +21,55 @@ import org.metaforge.sdk.run.RunResult;
 import org.metaforge.sdk.run.Task;
 
 /**
- * Checks forward-mode hypergradients against central finite differences of the final validation
- * loss: float64, clamps and pruning off, the inner loop re-run at {@code h_j +- epsilon} for every
- * block {@code j} of every learned kind. Oracle: {@code (L(h+eps) - L(h-eps)) / 2 eps}, with the
- * step refined past kinks (see {@link #difference}).
+ * Checks forward-mode hypergradients against central finite differences of the validation loss:
+ * float64, clamps and pruning off, the inner loop re-run at {@code h_j +- epsilon} for every block
+ * {@code j} of every learned kind. Oracle: {@code (L(h+eps) - L(h-eps)) / 2 eps}, with the step
+ * refined past kinks (see {@link #difference}).
+ *
+ * <p>Non-greedy ({@code windows = 1}): the derivative of the final validation loss. Greedy: for
+ * every window, the derivative of the validation loss at the window's end with respect to the
+ * hyperparameters of the blocks it reaches, changed from the window's start on (the weights at the
+ * start held fixed): exactly what the greedy method's restarted tangents compute.
  */
 final class Gradcheck {
 
     private Gradcheck() {}
 
-    static RunResult run(RunContext ctx, ForwardHpoConfig c, Task task, int steps, double eps) {
+    /** The fixed parts of a check: data, model, first weights, shuffle seed. */
+    private record Setup(
+            FunctionalModel model,
+            LabeledImages data,
+            LabeledImages validation,
+            Set<HyperKind> tracked,
+            long shuffle) {}
+
+    static RunResult run(
+            RunContext ctx, ForwardHpoConfig c, Task task, int steps, double eps, int windows) {
+        Setup setup = setup(ctx, c, task, steps);
+        Schedule schedule = c.initialSchedule();
+        long windowSteps = windows > 1 ? (steps + windows - 1L) / windows : 0;
+        Checker checker = new Checker(ctx);
+        try (NDManager m = ctx.manager().newSubManager()) {
+            NDArray w0 =
+                    setup.model()
+                            .initialParameters(m, ctx.seeds().derive("init", 0))
+                            .toType(DataType.FLOAT64, false);
+            ModelState s0 = setup.model().newState(m);
+            if (windowSteps == 0) {
+                nonGreedy(ctx, c, setup, schedule, w0, s0, eps, checker);
+            } else {
+                greedy(ctx, c, setup, schedule, windowSteps, w0, s0, eps, checker);
+            }
+        }
+        return RunResult.builder()
+                .metric("max_relative_error", checker.worst)
+                .metric("steps", steps)
+                .metric("checked", checker.table.size())
+                .artifact("table", checker.table)
+                .build();
+    }
+
+    private static Setup setup(RunContext ctx, ForwardHpoConfig c, Task task, int steps) {
         LabeledImages train = task.train();
         FunctionalModel model = c.network(train);
         LabeledImages.Split split =
@@ -50,92 +90,232 @@ final class Gradcheck {
         for (int i = 0; i < samples; i++) {
             first[i] = i;
         }
-        LabeledImages data = split.train().subset("gradcheck-train", first);
-        Schedule schedule = c.initialSchedule();
         Set<HyperKind> tracked = EnumSet.noneOf(HyperKind.class);
         for (HyperKind k : HyperKind.values()) {
             if (c.learns(k)) {
                 tracked.add(k);
             }
         }
-        long shuffle = ctx.seeds().derive("shuffle", 0);
-        InnerLoop.Options trackedOptions =
-                new InnerLoop.Options(c.batchSize(), 1, tracked, 0, 0, 0, "alternate");
+        return new Setup(
+                model,
+                split.train().subset("gradcheck-train", first),
+                split.validation(),
+                tracked,
+                ctx.seeds().derive("shuffle", 0));
+    }
+
+    private static void nonGreedy(
+            RunContext ctx,
+            ForwardHpoConfig c,
+            Setup setup,
+            Schedule schedule,
+            NDArray w0,
+            ModelState s0,
+            double eps,
+            Checker checker) {
+        InnerLoop.Options tracked =
+                new InnerLoop.Options(c.batchSize(), 1, setup.tracked(), 0, 0, 0, "alternate");
         InnerLoop.Options plain =
                 new InnerLoop.Options(c.batchSize(), 1, Set.of(), 0, 0, 0, "alternate");
-        List<Map<String, Object>> table = new ArrayList<>();
-        double worst = 0;
-        try (NDManager m = ctx.manager().newSubManager()) {
-            NDArray w0 =
-                    model.initialParameters(m, ctx.seeds().derive("init", 0))
-                            .toType(DataType.FLOAT64, false);
-            ModelState s0 = model.newState(m);
-            TrackedRun r =
-                    InnerLoop.run(
-                            ctx, model, w0, s0, data, schedule, trackedOptions, shuffle, null);
-            OuterObjective.Objective obj =
-                    OuterObjective.objective(
-                            ctx.autodiff(),
-                            model,
-                            r.weights(),
-                            r.state(),
-                            split.validation(),
-                            c.validationBatchSize(),
-                            true);
-            Map<HyperKind, double[]> analytic = new EnumMap<>(HyperKind.class);
-            for (HyperKind k : tracked) {
-                analytic.put(k, Hypergradients.raw(obj.gradient(), r.tangents().get(k)));
+        TrackedRun r =
+                InnerLoop.run(
+                        ctx,
+                        setup.model(),
+                        w0,
+                        s0,
+                        setup.data(),
+                        schedule,
+                        tracked,
+                        setup.shuffle(),
+                        null);
+        Map<HyperKind, double[]> analytic = new EnumMap<>(HyperKind.class);
+        try (NDArray g = validationGradient(ctx, c, setup, r.weights(), r.state())) {
+            for (HyperKind k : setup.tracked()) {
+                analytic.put(k, Hypergradients.raw(g, r.tangents().get(k)));
             }
-            r.close();
-            for (HyperKind k : tracked) {
-                double[] base = schedule.values(k);
-                for (int j = 0; j < base.length; j++) {
-                    Difference d =
-                            difference(
+        }
+        r.close();
+        ToDoubleFunction<Schedule> lossOf =
+                h -> {
+                    TrackedRun p =
+                            InnerLoop.run(
                                     ctx,
-                                    model,
+                                    setup.model(),
                                     w0,
                                     s0,
-                                    data,
-                                    schedule,
-                                    k,
-                                    j,
+                                    setup.data(),
+                                    h,
                                     plain,
-                                    shuffle,
-                                    split.validation(),
-                                    c,
-                                    eps);
-                    double numeric = d.value();
-                    double a = analytic.get(k)[j];
-                    double err =
-                            Math.abs(a - numeric)
-                                    / Math.max(1e-12, Math.max(Math.abs(a), Math.abs(numeric)));
-                    worst = Math.max(worst, err);
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("hyperparameter", k.key + "[" + j + "]");
-                    row.put("value", base[j]);
-                    row.put("forward_mode", a);
-                    row.put("finite_difference", numeric);
-                    row.put("epsilon", d.epsilon());
-                    row.put("relative_error", err);
-                    table.add(row);
-                    ctx.info(
-                            String.format(
-                                    Locale.ROOT,
-                                    "%-16s forward %+.10e  finite-diff %+.10e  rel.err %.2e",
-                                    row.get("hyperparameter"),
-                                    a,
-                                    numeric,
-                                    err));
+                                    setup.shuffle(),
+                                    null);
+                    try {
+                        return validationLoss(ctx, c, setup, p.weights(), p.state());
+                    } finally {
+                        p.close();
+                    }
+                };
+        for (HyperKind k : setup.tracked()) {
+            for (int j = 0; j < schedule.blocks(k); j++) {
+                checker.check(
+                        k.key + "[" + j + "]",
+                        schedule.values(k)[j],
+                        analytic.get(k)[j],
+                        difference(lossOf, schedule, k, j, eps));
+            }
+        }
+    }
+
+    /** One greedy window's analytic hypergradients, per kind (NaN outside the window). */
+    private record WindowGradients(
+            long from, long to, Map<HyperKind, double[]> raw, Map<HyperKind, int[]> blocks) {}
+
+    private static void greedy(
+            RunContext ctx,
+            ForwardHpoConfig c,
+            Setup setup,
+            Schedule schedule,
+            long windowSteps,
+            NDArray w0,
+            ModelState s0,
+            double eps,
+            Checker checker) {
+        InnerLoop.Options tracked =
+                new InnerLoop.Options(
+                        c.batchSize(), 1, setup.tracked(), 0, 0, 0, "alternate", windowSteps);
+        InnerLoop.Options plain =
+                new InnerLoop.Options(
+                        c.batchSize(), 1, Set.of(), 0, 0, 0, "alternate", windowSteps);
+        List<WindowGradients> windows = new ArrayList<>();
+        InnerLoop.run(
+                        ctx,
+                        setup.model(),
+                        w0,
+                        s0,
+                        setup.data(),
+                        schedule,
+                        tracked,
+                        setup.shuffle(),
+                        null,
+                        win -> {
+                            Map<HyperKind, double[]> raw = new EnumMap<>(HyperKind.class);
+                            Map<HyperKind, int[]> blocks = new EnumMap<>(HyperKind.class);
+                            try (NDArray g =
+                                    validationGradient(ctx, c, setup, win.weights(), win.state())) {
+                                for (HyperKind k : setup.tracked()) {
+                                    raw.put(k, Hypergradients.raw(g, win.tangents().get(k)));
+                                    blocks.put(k, new int[] {win.firstBlock(k), win.lastBlock(k)});
+                                }
+                            }
+                            windows.add(new WindowGradients(win.from(), win.to(), raw, blocks));
+                            return win.schedule();
+                        })
+                .close();
+        for (int i = 0; i < windows.size(); i++) {
+            WindowGradients wg = windows.get(i);
+            int window = i;
+            // The loss at this window's end with h changed from the window's start on.
+            ToDoubleFunction<Schedule> lossOf =
+                    h -> {
+                        double[] out = {Double.NaN};
+                        int[] seen = {0};
+                        InnerLoop.run(
+                                        ctx,
+                                        setup.model(),
+                                        w0,
+                                        s0,
+                                        setup.data(),
+                                        window == 0 ? h : schedule,
+                                        plain,
+                                        setup.shuffle(),
+                                        null,
+                                        win -> {
+                                            if (seen[0]++ < window) {
+                                                return seen[0] == window ? h : win.schedule();
+                                            }
+                                            out[0] =
+                                                    validationLoss(
+                                                            ctx,
+                                                            c,
+                                                            setup,
+                                                            win.weights(),
+                                                            win.state());
+                                            return null;
+                                        })
+                                .close();
+                        return out[0];
+                    };
+            for (HyperKind k : setup.tracked()) {
+                int[] range = wg.blocks().get(k);
+                for (int j = range[0]; j <= range[1]; j++) {
+                    checker.check(
+                            String.format(Locale.ROOT, "w%d %s[%d]", window + 1, k.key, j),
+                            schedule.values(k)[j],
+                            wg.raw().get(k)[j],
+                            difference(lossOf, schedule, k, j, eps));
                 }
             }
         }
-        return RunResult.builder()
-                .metric("max_relative_error", worst)
-                .metric("steps", steps)
-                .metric("checked", table.size())
-                .artifact("table", table)
-                .build();
+    }
+
+    private static NDArray validationGradient(
+            RunContext ctx, ForwardHpoConfig c, Setup setup, NDArray w, ModelState state) {
+        return OuterObjective.objective(
+                        ctx.autodiff(),
+                        setup.model(),
+                        w,
+                        state,
+                        setup.validation(),
+                        c.validationBatchSize(),
+                        true)
+                .gradient();
+    }
+
+    private static double validationLoss(
+            RunContext ctx, ForwardHpoConfig c, Setup setup, NDArray w, ModelState state) {
+        return OuterObjective.objective(
+                        ctx.autodiff(),
+                        setup.model(),
+                        w,
+                        state,
+                        setup.validation(),
+                        c.validationBatchSize(),
+                        false)
+                .loss();
+    }
+
+    /** Collects the rows of the table and the worst relative error. */
+    private static final class Checker {
+        private final RunContext ctx;
+        private final List<Map<String, Object>> table = new ArrayList<>();
+        private double worst;
+
+        Checker(RunContext ctx) {
+            this.ctx = ctx;
+        }
+
+        void check(String name, double value, double analytic, Difference d) {
+            double numeric = d.value();
+            double err =
+                    Math.abs(analytic - numeric)
+                            / Math.max(1e-12, Math.max(Math.abs(analytic), Math.abs(numeric)));
+            worst = Math.max(worst, err);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("hyperparameter", name);
+            row.put("value", value);
+            row.put("forward_mode", analytic);
+            row.put("finite_difference", numeric);
+            row.put("epsilon", d.epsilon());
+            row.put("relative_error", err);
+            table.add(row);
+            ctx.info(
+                    String.format(
+                            Locale.ROOT,
+                            "%-16s forward %+.10e  finite-diff %+.10e  rel.err %.2e",
+                            name,
+                            analytic,
+                            numeric,
+                            err));
+        }
     }
 
     /**
@@ -146,18 +326,10 @@ final class Gradcheck {
      * is returned, or the closest-agreeing pair's when none agree.
      */
     private static Difference difference(
-            RunContext ctx,
-            FunctionalModel model,
-            NDArray w0,
-            ModelState s0,
-            LabeledImages data,
+            java.util.function.ToDoubleFunction<Schedule> lossOf,
             Schedule schedule,
             HyperKind k,
             int j,
-            InnerLoop.Options plain,
-            long shuffle,
-            LabeledImages val,
-            ForwardHpoConfig c,
             double eps) {
         double previous = Double.NaN;
         Difference best = null;
@@ -168,10 +340,8 @@ final class Gradcheck {
             double[] minus = schedule.values(k);
             plus[j] += e;
             minus[j] -= e;
-            double lp =
-                    loss(ctx, model, w0, s0, data, schedule.with(k, plus), plain, shuffle, val, c);
-            double lm =
-                    loss(ctx, model, w0, s0, data, schedule.with(k, minus), plain, shuffle, val, c);
+            double lp = lossOf.applyAsDouble(schedule.with(k, plus));
+            double lm = lossOf.applyAsDouble(schedule.with(k, minus));
             double fd = (lp - lm) / (2 * e);
             if (i > 0) {
                 double gap =
@@ -198,31 +368,4 @@ final class Gradcheck {
 
     /** A finite difference and the step that gave it. */
     private record Difference(double value, double epsilon) {}
-
-    private static double loss(
-            RunContext ctx,
-            FunctionalModel model,
-            NDArray w0,
-            ModelState s0,
-            LabeledImages data,
-            Schedule s,
-            InnerLoop.Options o,
-            long shuffle,
-            LabeledImages val,
-            ForwardHpoConfig c) {
-        TrackedRun r = InnerLoop.run(ctx, model, w0, s0, data, s, o, shuffle, null);
-        try {
-            return OuterObjective.objective(
-                            ctx.autodiff(),
-                            model,
-                            r.weights(),
-                            r.state(),
-                            val,
-                            c.validationBatchSize(),
-                            false)
-                    .loss();
-        } finally {
-            r.close();
-        }
-    }
 }

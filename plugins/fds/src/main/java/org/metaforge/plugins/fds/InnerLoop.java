@@ -54,6 +54,9 @@ final class InnerLoop {
      * @param clampHz elementwise clamp of the Hessian-vector products (0: off)
      * @param pruningRatio fraction of steps per block whose tangent update is skipped
      * @param pruningMode {@code alternate} or {@code truncate}
+     * @param windowSteps greedy mode when positive: the horizon is cut into windows of this many
+     *     steps, the tangents restart from zero at each window and {@link WindowEnd} is called
+     *     after each; 0 tracks the whole horizon (the non-greedy method)
      */
     record Options(
             int batchSize,
@@ -62,7 +65,62 @@ final class InnerLoop {
             double clampGrad,
             double clampHz,
             double pruningRatio,
-            String pruningMode) {}
+            String pruningMode,
+            long windowSteps) {
+
+        /** Options for a run tracked over its whole horizon. */
+        Options(
+                int batchSize,
+                int epochs,
+                Set<HyperKind> tracked,
+                double clampGrad,
+                double clampHz,
+                double pruningRatio,
+                String pruningMode) {
+            this(batchSize, epochs, tracked, clampGrad, clampHz, pruningRatio, pruningMode, 0);
+        }
+    }
+
+    /**
+     * The end of one window of a greedy run.
+     *
+     * @param from first step of the window
+     * @param to one past its last step
+     * @param total steps of the whole run
+     * @param weights the weights after the window (borrowed: do not close)
+     * @param state the batch-norm buffers after the window
+     * @param tangents per tracked kind and block, {@code dw/dh_j} accumulated over this window only
+     * @param updates per tracked kind, steps of the window that updated its tangents
+     * @param schedule the schedule in use
+     */
+    record Window(
+            long from,
+            long to,
+            long total,
+            NDArray weights,
+            ModelState state,
+            Map<HyperKind, List<NDArray>> tangents,
+            Map<HyperKind, Integer> updates,
+            Schedule schedule) {
+
+        /** The first block of {@code kind} this window reached. */
+        int firstBlock(HyperKind kind) {
+            return schedule.block(kind, from, total);
+        }
+
+        /** The last block of {@code kind} this window reached. */
+        int lastBlock(HyperKind kind) {
+            return schedule.block(kind, to - 1, total);
+        }
+    }
+
+    /**
+     * Called after each window of a greedy run; returns the schedule for the steps after it, or
+     * null to end the run there.
+     */
+    interface WindowEnd {
+        Schedule after(Window window);
+    }
 
     private InnerLoop() {}
 
@@ -86,6 +144,27 @@ final class InnerLoop {
             Options o,
             long shuffleSeed,
             Progress progress) {
+        return run(ctx, model, w0, state0, data, schedule, o, shuffleSeed, progress, null);
+    }
+
+    /**
+     * Runs the inner loop; in greedy mode ({@code o.windowSteps() > 0}) calls {@code windowEnd}
+     * after each window and continues under the schedule it returns.
+     */
+    static TrackedRun run(
+            RunContext ctx,
+            FunctionalModel model,
+            NDArray w0,
+            ModelState state0,
+            LabeledImages data,
+            Schedule schedule,
+            Options o,
+            long shuffleSeed,
+            Progress progress,
+            WindowEnd windowEnd) {
+        if (o.windowSteps() > 0 && windowEnd == null) {
+            throw new IllegalArgumentException("a windowed run needs a WindowEnd");
+        }
         NDManager home = w0.getManager();
         Autodiff ad = ctx.autodiff();
         int perEpoch = stepsPerEpoch(data.size(), o.batchSize());
@@ -104,6 +183,7 @@ final class InnerLoop {
         double loss = Double.NaN;
         long step = 0;
         long diverged = -1;
+        long windowStart = 0;
         LabeledImages.Tensors tensors = data.upload(home);
         outer:
         for (int epoch = 0; epoch < o.epochs(); epoch++) {
@@ -128,15 +208,19 @@ final class InnerLoop {
                     NDArray x = xy.get(0).toType(w.getDataType(), false);
                     NDArray y = xy.get(1);
                     // The directions: every reached block of every kind updated this step.
+                    // In greedy mode the tangents of blocks before the window are zero: skipped.
                     Map<HyperKind, Integer> active = new EnumMap<>(HyperKind.class);
+                    Map<HyperKind, Integer> first = new EnumMap<>(HyperKind.class);
                     NDList directions = new NDList();
                     for (HyperKind k : o.tracked()) {
                         if (pruned(step, total, schedule.blocks(k), o)) {
                             continue;
                         }
                         int block = schedule.block(k, step, total);
+                        int lo = o.windowSteps() > 0 ? schedule.block(k, windowStart, total) : 0;
                         active.put(k, block);
-                        for (int j = 0; j <= block; j++) {
+                        first.put(k, lo);
+                        for (int j = lo; j <= block; j++) {
                             directions.add(z.get(k).get(j));
                         }
                     }
@@ -163,7 +247,7 @@ final class InnerLoop {
                     for (Map.Entry<HyperKind, Integer> e : active.entrySet()) {
                         HyperKind k = e.getKey();
                         int block = e.getValue();
-                        for (int j = 0; j <= block; j++) {
+                        for (int j = first.get(k); j <= block; j++) {
                             NDArray hz = r.get(at++);
                             if (mask != null) {
                                 hz = hz.mul(mask);
@@ -201,6 +285,36 @@ final class InnerLoop {
                 if (progress != null) {
                     progress.step(1);
                 }
+                boolean windowDone =
+                        o.windowSteps() > 0
+                                && (step + 1 - windowStart == o.windowSteps() || step + 1 == total);
+                if (windowDone) {
+                    if (!finite(z)) {
+                        diverged = step;
+                        step++;
+                        break outer;
+                    }
+                    Schedule next =
+                            windowEnd.after(
+                                    new Window(
+                                            windowStart,
+                                            step + 1,
+                                            total,
+                                            w,
+                                            state,
+                                            z,
+                                            updates,
+                                            schedule));
+                    if (next == null) {
+                        step++;
+                        break outer;
+                    }
+                    schedule = next;
+                    restart(z, w0, home);
+                    restart(c, w0, home);
+                    updates.replaceAll((k, n) -> 0);
+                    windowStart = step + 1;
+                }
             }
         }
         tensors.close();
@@ -218,6 +332,18 @@ final class InnerLoop {
             out.add(like.zerosLike());
         }
         return out;
+    }
+
+    private static void restart(
+            Map<HyperKind, List<NDArray>> tangents, NDArray like, NDManager home) {
+        for (List<NDArray> l : tangents.values()) {
+            for (int j = 0; j < l.size(); j++) {
+                l.get(j).close();
+                NDArray zero = like.zerosLike();
+                zero.attach(home);
+                l.set(j, zero);
+            }
+        }
     }
 
     private static boolean finite(Map<HyperKind, List<NDArray>> z) {

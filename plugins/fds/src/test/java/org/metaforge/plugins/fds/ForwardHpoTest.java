@@ -26,6 +26,58 @@ class ForwardHpoTest {
     }
 
     @Test
+    void greedyConforms() {
+        ComponentConformance.check(new GreedyHpo());
+    }
+
+    @Test
+    void windowsBelongToTheGreedyComponent() {
+        Map<String, String> problems = new java.util.HashMap<>();
+        org.metaforge.sdk.config.Validation v =
+                new org.metaforge.sdk.config.Validation() {
+                    @Override
+                    public void problem(String key, String message) {
+                        problems.put(key, message);
+                    }
+
+                    @Override
+                    public void component(
+                            String key, String componentId, Map<String, Object> config) {}
+                };
+        new ForwardHpo().validate(SCHEMA.bind(Map.of("windows", 3), "t"), v);
+        assertTrue(problems.get("windows").contains("fds/greedy-hpo"), problems.toString());
+        problems.clear();
+        new GreedyHpo().validate(SCHEMA.bind(Map.of("windows", 1), "t"), v);
+        assertTrue(problems.get("windows").contains("non-greedy"), problems.toString());
+        problems.clear();
+        ForwardHpoConfig unset = SCHEMA.bind(Map.of("lr-blocks", 5), "t");
+        new GreedyHpo().validate(unset, v);
+        new ForwardHpo().validate(unset, v);
+        assertTrue(problems.isEmpty(), problems.toString());
+        assertEquals(5, GreedyHpo.windows(unset), "one window per learning-rate block");
+        assertEquals(4, GreedyHpo.windows(SCHEMA.bind(Map.of("windows", 4), "t")));
+    }
+
+    @Test
+    void aNanHypergradientLeavesItsBlockAlone() {
+        ForwardHpoConfig c = SCHEMA.bind(Map.of("lr-blocks", 2, "lr-init", 0.1), "t");
+        OuterState s = OuterState.start(c);
+        Map<HyperKind, double[]> g = new EnumMap<>(HyperKind.class);
+        g.put(HyperKind.LR, new double[] {-1.0, -1.0});
+        g.put(HyperKind.MOMENTUM, new double[] {Double.NaN});
+        g.put(HyperKind.WEIGHT_DECAY, new double[] {Double.NaN});
+        ForwardHpo.update(c, s, g);
+        g.put(HyperKind.LR, new double[] {Double.NaN, 1.0});
+        ForwardHpo.update(c, s, g);
+        // lr[0] had no signal in the second update: value, step size and sign stay
+        assertArrayEquals(new double[] {0.2, 0.15}, s.schedule.values(HyperKind.LR), 1e-15);
+        assertArrayEquals(new double[] {0.1, 0.05}, s.stepSizes.get(HyperKind.LR), 1e-15);
+        assertArrayEquals(new double[] {-1, 1}, s.signs.get(HyperKind.LR), 0);
+        assertArrayEquals(new double[] {0, 0.05}, s.lastDeltas.get(HyperKind.LR), 1e-15);
+        assertArrayEquals(new double[] {0.0}, s.schedule.values(HyperKind.MOMENTUM), 0);
+    }
+
+    @Test
     void rejectsBadBudgetsAndOutOfRangeTolerancesNamingTheFields() {
         ConfigException e =
                 assertThrows(
