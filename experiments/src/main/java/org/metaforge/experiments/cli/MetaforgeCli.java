@@ -33,6 +33,7 @@ public final class MetaforgeCli {
                     + "  describe ID     show a component's configuration fields\n"
                     + "  runs            list the results in the store\n"
                     + "  show KEY        show a stored result (KEY may be a prefix)\n"
+                    + "  compare SPEC... run specs under several seeds, tabulate a metric\n"
                     + "  gradcheck SPEC  check a component's derivatives against finite differences\n"
                     + "  bench NAME      run a benchmark (hvp-memory)\n"
                     + "Run 'metaforge <command> --help' for the command's options.";
@@ -86,6 +87,7 @@ public final class MetaforgeCli {
                     case "show" -> new ShowCommand();
                     case "bench" -> new BenchCommand();
                     case "gradcheck" -> new GradcheckCommand();
+                    case "compare" -> new CompareCommand();
                     default -> null;
                 };
         if (command == null) {

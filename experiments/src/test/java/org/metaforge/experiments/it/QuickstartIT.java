@@ -58,5 +58,39 @@ class QuickstartIT {
         assertTrue(third.out().contains("computed in"), third.out());
         JsonNode r3 = JSON.readTree(dir.resolve("third/result.json").toFile());
         assertEquals(r1.path("metrics"), r3.path("metrics"));
+
+        // compare: seed 1 comes from the store, seed 2 is computed; one row, mean ± std.
+        Cli.Result table =
+                Cli.run(
+                        dir,
+                        "compare",
+                        spec,
+                        "--seeds",
+                        "1,2",
+                        "--store",
+                        store,
+                        "--threads",
+                        "1",
+                        "--out",
+                        "table.md");
+        assertEquals(0, table.exit(), table.all());
+        assertTrue(table.err().contains("quickstart seed 1: test_accuracy"), table.err());
+        assertTrue(table.err().contains("(from the store,"), table.err());
+        assertTrue(table.err().contains("(computed,"), table.err());
+        String row =
+                table.out()
+                        .lines()
+                        .filter(l -> l.startsWith("| quickstart | baselines/sgd |"))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(table.out()));
+        assertTrue(row.contains(" ± "), row);
+        assertTrue(
+                row.contains(
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "| %.4f, ",
+                                r1.path("metrics").path("test_accuracy").asDouble())),
+                row);
+        assertEquals(table.out(), Files.readString(dir.resolve("table.md")));
     }
 }

@@ -1,0 +1,196 @@
+package org.metaforge.experiments.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.metaforge.framework.BadInputException;
+import org.metaforge.framework.Metaforge;
+import org.metaforge.framework.run.ExperimentSpec;
+import org.metaforge.framework.run.RunRecord;
+
+/**
+ * {@code metaforge compare SPEC... --seeds 1,2,3}: runs every spec under every seed (answering from
+ * the store what it already holds) and prints a Markdown table of one metric, mean and sample
+ * standard deviation over the seeds, with the wall time each run took when it was computed.
+ */
+final class CompareCommand implements MetaforgeCli.Command {
+
+    @Override
+    public Options options() {
+        Options o = SpecOptions.options();
+        o.addOption(
+                Option.builder()
+                        .longOpt("seeds")
+                        .hasArg()
+                        .argName("LIST")
+                        .desc("comma-separated master seeds, e.g. 1,2,3 (default: each spec's own)")
+                        .build());
+        o.addOption(
+                Option.builder()
+                        .longOpt("metric")
+                        .hasArg()
+                        .argName("NAME")
+                        .desc("the metric to compare (default test_accuracy)")
+                        .build());
+        o.addOption(
+                Option.builder()
+                        .longOpt("out")
+                        .hasArg()
+                        .argName("FILE")
+                        .desc("also write the table to FILE")
+                        .build());
+        return o;
+    }
+
+    @Override
+    public String arguments() {
+        return "SPEC...";
+    }
+
+    @Override
+    public String summary() {
+        return "Runs specs under several seeds and tabulates a metric (mean and std over seeds).";
+    }
+
+    @Override
+    public int execute(CommandLine cl, MetaforgeCli cli) throws BadInputException, IOException {
+        if (cl.getArgList().isEmpty()) {
+            throw new BadInputException(
+                    "'metaforge compare' needs at least one spec file, e.g. 'metaforge compare"
+                            + " experiments/specs/quickstart.yaml --seeds 1,2,3'.");
+        }
+        if (cl.hasOption("seed")) {
+            throw new BadInputException(
+                    "'metaforge compare' takes --seeds (a list), not --seed; e.g. --seeds 1,2,3.");
+        }
+        List<Long> seeds = seeds(cl);
+        String metric = cl.getOptionValue("metric", "test_accuracy");
+        MetaforgeCli.checkPluginDirs(cl);
+        try (Metaforge mf = cli.runtime(cl)) {
+            cli.reportPluginProblems(mf);
+            // Load and check every spec before running anything.
+            List<ExperimentSpec> specs = new ArrayList<>();
+            for (String file : cl.getArgList()) {
+                ExperimentSpec spec = SpecOptions.load(mf, Path.of(file), cl);
+                mf.plan(spec);
+                specs.add(spec);
+            }
+            List<Row> rows = new ArrayList<>();
+            for (ExperimentSpec spec : specs) {
+                List<Long> own = seeds.isEmpty() ? List.of(spec.seed()) : seeds;
+                Row row = new Row(spec.name(), null, new ArrayList<>(), new ArrayList<>());
+                for (long seed : own) {
+                    RunRecord r = mf.run(mf.plan(spec.withSeed(seed)), false);
+                    Double value = r.result().metrics().get(metric);
+                    if (value == null) {
+                        throw new BadInputException(
+                                "The result of "
+                                        + spec.name()
+                                        + " (seed "
+                                        + seed
+                                        + ") has no metric '"
+                                        + metric
+                                        + "'; it has "
+                                        + r.result().metrics().keySet()
+                                        + ". Choose one with --metric.");
+                    }
+                    double wall = ((Number) r.provenance().get("wall_seconds")).doubleValue();
+                    row = new Row(spec.name(), r.componentId(), row.values(), row.walls());
+                    row.values().add(value);
+                    row.walls().add(wall);
+                    cli.err()
+                            .printf(
+                                    Locale.ROOT,
+                                    "compare: %s seed %d: %s %.4f (%s, %.1f s)%n",
+                                    spec.name(),
+                                    seed,
+                                    metric,
+                                    value,
+                                    r.cached() ? "from the store" : "computed",
+                                    wall);
+                }
+                rows.add(row);
+            }
+            String table = table(metric, rows);
+            cli.out().print(table);
+            if (cl.hasOption("out")) {
+                Path out = Path.of(cl.getOptionValue("out"));
+                if (out.getParent() != null) {
+                    Files.createDirectories(out.getParent());
+                }
+                Files.writeString(out, table);
+                cli.err().println("wrote " + out);
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    /** One spec's figures over the seeds. */
+    record Row(String spec, String component, List<Double> values, List<Double> walls) {}
+
+    private static List<Long> seeds(CommandLine cl) throws BadInputException {
+        List<Long> out = new ArrayList<>();
+        if (!cl.hasOption("seeds")) {
+            return out;
+        }
+        for (String part : cl.getOptionValue("seeds").split(",")) {
+            try {
+                out.add(Long.parseLong(part.trim()));
+            } catch (NumberFormatException e) {
+                throw new BadInputException(
+                        "--seeds "
+                                + cl.getOptionValue("seeds")
+                                + ": '"
+                                + part.trim()
+                                + "' is not a whole number; give a comma-separated list such as"
+                                + " 1,2,3.");
+            }
+        }
+        return out;
+    }
+
+    /** The Markdown table: mean and sample standard deviation over seeds. */
+    static String table(String metric, List<Row> rows) {
+        StringBuilder b = new StringBuilder();
+        b.append("| spec | component | ")
+                .append(metric)
+                .append(" (mean ± std) | per seed | wall time per run, s (mean ± std) |\n");
+        b.append("|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            List<String> each = new ArrayList<>();
+            for (double v : r.values()) {
+                each.add(String.format(Locale.ROOT, "%.4f", v));
+            }
+            b.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %s | %s | %s |%n",
+                            r.spec(),
+                            r.component(),
+                            meanStd(r.values(), "%.4f"),
+                            String.join(", ", each),
+                            meanStd(r.walls(), "%.1f")));
+        }
+        return b.toString();
+    }
+
+    /** {@code mean ± std} (sample standard deviation), or the single value. */
+    static String meanStd(List<Double> v, String format) {
+        double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        if (v.size() < 2) {
+            return String.format(Locale.ROOT, format, mean);
+        }
+        double ss = 0;
+        for (double x : v) {
+            ss += (x - mean) * (x - mean);
+        }
+        double std = Math.sqrt(ss / (v.size() - 1));
+        return String.format(Locale.ROOT, format + " ± " + format, mean, std);
+    }
+}
