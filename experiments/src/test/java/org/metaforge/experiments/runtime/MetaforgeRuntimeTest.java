@@ -41,7 +41,10 @@ class MetaforgeRuntimeTest {
                             "baselines/random-search",
                             "baselines/sgd",
                             "fds/forward-hpo",
-                            "fds/greedy-hpo"),
+                            "fds/greedy-hpo",
+                            "solvers/anderson",
+                            "solvers/broyden",
+                            "solvers/fixed-point"),
                     mf.components().ids());
             ExperimentSpec spec = mf.specs().parse(TINY, null, "tiny");
             RunRecord first = mf.run(spec);
