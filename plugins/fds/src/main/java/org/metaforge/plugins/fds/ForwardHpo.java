@@ -261,6 +261,7 @@ public class ForwardHpo
                                     : OuterObjective.accuracy(
                                             model, r.weights(), r.state(), task.eval(), 1000);
                     r.close();
+                    degrading(s, s.history.size(), valLoss).ifPresent(ctx::info);
                     s.history.add(
                             new OuterState.Row(
                                     used, hyper, valLoss, valAcc, testAcc, r.divergedAt()));
@@ -288,8 +289,29 @@ public class ForwardHpo
                             + c.convergedFraction()
                             + " of its hyperparameter");
         }
+        for (int i = 0; i < s.history.size(); i++) {
+            degrading(s, i, s.history.get(i).validationLoss()).ifPresent(out::event);
+        }
         Results.fill(out, s, task.evalName());
         if (c.retrainEpochs() > 0) {
+            Schedule chosen = s.schedule;
+            int best = "best".equals(c.retrainSchedule()) ? bestOuterStep(s) : -1;
+            if (best >= 0) {
+                chosen = s.history.get(best).schedule();
+                out.metric("retrained_outer_step", best + 1);
+                if (best < s.history.size() - 1) {
+                    String msg =
+                            String.format(
+                                    Locale.ROOT,
+                                    "retraining the schedule of outer step %d (lowest validation loss,"
+                                            + " %.4f), not the last update: %s",
+                                    best + 1,
+                                    s.history.get(best).validationLoss(),
+                                    chosen);
+                    ctx.info(msg);
+                    out.event(msg);
+                }
+            }
             ctx.info(
                     "Retraining the learned schedule from scratch on the full training set ("
                             + c.retrainEpochs()
@@ -298,13 +320,64 @@ public class ForwardHpo
                     ctx.trials()
                             .run(
                                     c.retrainWith(),
-                                    c.retrainConfig(s.schedule),
+                                    c.retrainConfig(chosen),
                                     task,
                                     ctx.seeds().derive("retrain"));
             fin.result().metrics().forEach(out::metric);
             fin.result().plots().forEach((k, p) -> out.plot("retrain-" + k, p));
         }
         return out.build();
+    }
+
+    /**
+     * The outer step whose inner run reached the lowest validation loss (the schedule it ran under
+     * is the best one evaluated), or -1 when none finished.
+     */
+    static int bestOuterStep(OuterState s) {
+        int best = -1;
+        for (int i = 0; i < s.history.size(); i++) {
+            double loss = s.history.get(i).validationLoss();
+            if (Double.isFinite(loss)
+                    && (best < 0 || loss < s.history.get(best).validationLoss())) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** A validation loss this many times the best so far marks a degrading schedule. */
+    static final double DEGRADING = 1.5;
+
+    /**
+     * A message when outer step {@code outer} (0-based; its row not yet or already in the history)
+     * reached a validation loss far above the best of the steps before it.
+     */
+    static java.util.Optional<String> degrading(OuterState s, int outer, double valLoss) {
+        int best = -1;
+        for (int i = 0; i < outer; i++) {
+            double loss = s.history.get(i).validationLoss();
+            if (Double.isFinite(loss)
+                    && (best < 0 || loss < s.history.get(best).validationLoss())) {
+                best = i;
+            }
+        }
+        if (best < 0 || !Double.isFinite(valLoss)) {
+            return java.util.Optional.empty();
+        }
+        double bestLoss = s.history.get(best).validationLoss();
+        if (!(valLoss > DEGRADING * bestLoss)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(
+                String.format(
+                        Locale.ROOT,
+                        "outer step %d: validation loss %.4f is %.1fx the best so far (%.4f at outer"
+                                + " step %d): the schedule is degrading",
+                        outer + 1,
+                        valLoss,
+                        valLoss / bestLoss,
+                        bestLoss,
+                        best + 1));
     }
 
     /** Schedules with more blocks than inner steps cannot be learned: refused before any work. */

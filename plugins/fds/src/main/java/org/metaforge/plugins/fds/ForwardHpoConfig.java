@@ -142,6 +142,14 @@ public record ForwardHpoConfig(
                         max = 10000)
                 int retrainEpochs,
         @Param(
+                        value =
+                                "the schedule retrained: best = the one whose inner run reached the lowest"
+                                        + " validation loss (a guard against schedules that degrade over"
+                                        + " outer steps), last = the final update (the paper)",
+                        defaultValue = "best",
+                        oneOf = {"best", "last"})
+                String retrainSchedule,
+        @Param(
                         value = "computation precision of the inner loop",
                         defaultValue = "float32",
                         oneOf = {"float32", "float64"})

@@ -158,6 +158,28 @@ class ForwardHpoTest {
     }
 
     @Test
+    void theBestOuterStepIsTheLowestFiniteValidationLossAndDegradationIsFlagged() {
+        ForwardHpoConfig c = SCHEMA.bind(Map.of(), "t");
+        assertEquals("best", c.retrainSchedule(), "the guard is on by default");
+        OuterState s = OuterState.start(c);
+        assertEquals(-1, ForwardHpo.bestOuterStep(s));
+        double[] losses = {0.5, 0.37, Double.NaN, 0.40, 0.79};
+        for (double loss : losses) {
+            s.history.add(
+                    new OuterState.Row(s.schedule, new EnumMap<>(HyperKind.class), loss, 0, 0, -1));
+        }
+        assertEquals(1, ForwardHpo.bestOuterStep(s));
+        // 0.40 is within 1.5x of 0.37; 0.79 is 2.1x; the first step has nothing to compare with
+        assertTrue(ForwardHpo.degrading(s, 3, 0.40).isEmpty());
+        assertTrue(ForwardHpo.degrading(s, 0, 0.5).isEmpty());
+        String m = ForwardHpo.degrading(s, 4, 0.79).orElseThrow();
+        assertTrue(m.contains("outer step 5") && m.contains("2.1x") && m.contains("step 2"), m);
+        // the best is taken over the steps before, not after
+        assertTrue(ForwardHpo.degrading(s, 1, 0.8).isPresent());
+        assertTrue(ForwardHpo.degrading(s, 2, Double.NaN).isEmpty());
+    }
+
+    @Test
     void pruningFollowsTheReferenceRule() {
         InnerLoop.Options alt = new InnerLoop.Options(1, 1, Set.of(), 0, 0, 0.25, "alternate");
         InnerLoop.Options half = new InnerLoop.Options(1, 1, Set.of(), 0, 0, 0.5, "alternate");
