@@ -38,6 +38,7 @@ class MetaforgeRuntimeTest {
             assertTrue(mf.pluginProblems().isEmpty(), mf.pluginProblems().toString());
             assertEquals(
                     List.of(
+                            "baselines/protonet",
                             "baselines/random-search",
                             "baselines/sgd",
                             "fds/forward-hpo",

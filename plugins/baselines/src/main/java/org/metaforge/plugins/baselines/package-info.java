@@ -1,2 +1,5 @@
-/** The survey's baseline methods: SGD under hand-set schedules, and random-search HPO. */
+/**
+ * The survey's baseline methods: SGD under hand-set schedules, random-search HPO, and few-shot
+ * learning on seeded N-way K-shot episodes (Prototypical Networks).
+ */
 package org.metaforge.plugins.baselines;

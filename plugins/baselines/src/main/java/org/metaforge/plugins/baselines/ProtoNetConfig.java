@@ -1,0 +1,114 @@
+package org.metaforge.plugins.baselines;
+
+import java.util.List;
+import org.metaforge.sdk.config.ConfigProblems;
+import org.metaforge.sdk.config.Param;
+
+/**
+ * Configuration of {@code baselines/protonet}.
+ *
+ * @param ways classes per episode
+ * @param shots support images per class
+ * @param queries query images per class
+ * @param trainEpisodes meta-training episodes (one Adam step each)
+ * @param testEpisodes fixed, seeded meta-test episodes the reported accuracy averages over
+ * @param validationEpisodes fixed, seeded meta-validation episodes per evaluation
+ * @param evalEvery meta-training episodes between meta-validation evaluations
+ * @param checkpointEvery meta-training episodes between checkpoints
+ * @param trainClasses dataset classes of meta-training and meta-validation
+ * @param testClasses dataset classes of meta-testing, disjoint from {@code trainClasses}
+ * @param validationFraction share of the training classes' images held out for meta-validation
+ * @param lr Adam's learning rate
+ * @param channels channels of each convolution block of the embedding
+ * @param transductiveBatchNorm whether evaluation normalises with each episode's batch statistics
+ *     instead of the running statistics
+ */
+public record ProtoNetConfig(
+        @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
+                int ways,
+        @Param(value = "support images per class (K-shot)", defaultValue = "1", min = 1, max = 1000)
+                int shots,
+        @Param(value = "query images per class", defaultValue = "15", min = 1, max = 1000)
+                int queries,
+        @Param(
+                        value = "meta-training episodes, one Adam step each",
+                        defaultValue = "2000",
+                        min = 0,
+                        max = 10_000_000)
+                int trainEpisodes,
+        @Param(
+                        value = "fixed, seeded meta-test episodes the accuracy is averaged over",
+                        defaultValue = "600",
+                        min = 2,
+                        max = 1_000_000)
+                int testEpisodes,
+        @Param(
+                        value = "fixed, seeded meta-validation episodes per evaluation",
+                        defaultValue = "100",
+                        min = 2,
+                        max = 1_000_000)
+                int validationEpisodes,
+        @Param(
+                        value = "meta-training episodes between meta-validation evaluations",
+                        defaultValue = "100",
+                        min = 1,
+                        max = 10_000_000)
+                int evalEvery,
+        @Param(
+                        value = "meta-training episodes between checkpoints",
+                        defaultValue = "100",
+                        min = 1,
+                        max = 10_000_000)
+                int checkpointEvery,
+        @Param(
+                        value = "dataset classes for meta-training and meta-validation",
+                        defaultValue = "[0, 1, 2, 3, 4]",
+                        min = 0)
+                List<Integer> trainClasses,
+        @Param(
+                        value = "dataset classes for meta-testing, unseen in meta-training",
+                        defaultValue = "[5, 6, 7, 8, 9]",
+                        min = 0)
+                List<Integer> testClasses,
+        @Param(
+                        value =
+                                "share of the training classes' images held out for meta-validation",
+                        defaultValue = "0.1",
+                        min = 0,
+                        max = 0.9,
+                        minExclusive = true)
+                double validationFraction,
+        @Param(
+                        value = "Adam learning rate",
+                        defaultValue = "0.001",
+                        min = 0,
+                        max = 1,
+                        minExclusive = true)
+                double lr,
+        @Param(
+                        value = "channels of each of the four conv blocks (embedding dimension)",
+                        defaultValue = "64",
+                        min = 1,
+                        max = 1024)
+                int channels,
+        @Param(
+                        value =
+                                "evaluate with each episode's batch statistics (transductive)"
+                                        + " instead of the running statistics",
+                        defaultValue = "false")
+                boolean transductiveBatchNorm) {
+
+    /** Checks the class lists against each other and against {@code ways}. */
+    public ProtoNetConfig {
+        ConfigProblems problems = new ConfigProblems("config of baselines/protonet");
+        EpisodicTask.checkClasses(problems, trainClasses, testClasses, ways);
+        problems.throwIfAny();
+        trainClasses = List.copyOf(trainClasses);
+        testClasses = List.copyOf(testClasses);
+    }
+
+    /** The episode shape. */
+    EpisodeSize episodeSize() {
+        return new EpisodeSize(ways, shots, queries);
+    }
+}

@@ -1,0 +1,438 @@
+package org.metaforge.plugins.baselines;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.metaforge.sdk.Learner;
+import org.metaforge.sdk.autodiff.Autodiff;
+import org.metaforge.sdk.data.LabeledImages;
+import org.metaforge.sdk.metric.Accuracy;
+import org.metaforge.sdk.nn.Activations;
+import org.metaforge.sdk.nn.BatchNorm;
+import org.metaforge.sdk.nn.Conv2d;
+import org.metaforge.sdk.nn.Flatten;
+import org.metaforge.sdk.nn.Losses;
+import org.metaforge.sdk.nn.MaxPool2d;
+import org.metaforge.sdk.nn.ModelState;
+import org.metaforge.sdk.nn.Sequential;
+import org.metaforge.sdk.run.Plot;
+import org.metaforge.sdk.run.Progress;
+import org.metaforge.sdk.run.RunContext;
+import org.metaforge.sdk.run.RunFailedException;
+import org.metaforge.sdk.run.RunResult;
+import org.metaforge.sdk.run.Task;
+import org.pf4j.Extension;
+
+/**
+ * Prototypical Networks (Snell, Swersky and Zemel, 2017): few-shot classification by distance to
+ * class prototypes in a learned embedding.
+ *
+ * <p>The embedding is the four-block convolutional network of the literature (conv 3x3 with padding
+ * 1, batch-norm, ReLU, max-pool 2; 28x28 inputs become {@code channels} features). Each
+ * meta-training episode embeds its support and query images as one batch, averages each class's
+ * support embeddings into a prototype, scores each query by the negative squared Euclidean distance
+ * to every prototype, and takes one Adam step on the cross-entropy of those scores. Data, class
+ * splits and the fixed test episodes come from {@link EpisodicTask}; the reported accuracy is the
+ * mean over the test episodes with its 95% confidence interval.
+ *
+ * <p>Batch-norm: meta-training normalises with the episode's batch statistics and updates running
+ * statistics. Evaluation uses the running statistics by default, as the authors' reference code
+ * does ({@code model.eval()}): every query is then classified on its own, so its prediction does
+ * not depend on which other queries share the episode, and the classifier is one a user could
+ * deploy on a single image. {@code transductive-batch-norm: true} instead normalises each
+ * evaluation episode with its own support-and-query statistics, as the reference MAML code does,
+ * for comparisons under that protocol.
+ *
+ * <p>A checkpoint every {@code checkpoint-every} episodes holds the weights, Adam's moments, the
+ * running statistics and the curves; since episode {@code i} is drawn from its own seeded stream, a
+ * killed run resumes and ends with the same numbers as an uninterrupted one.
+ */
+@Extension
+public class ProtoNetLearner implements Learner<ProtoNetConfig> {
+
+    private static final String WHERE = "config of baselines/protonet";
+    private static final String CHECKPOINT = "protonet";
+
+    @Override
+    public String name() {
+        return "protonet";
+    }
+
+    @Override
+    public String description() {
+        return "Prototypical Networks: N-way K-shot episodes, four-block conv embedding, queries"
+                + " classified by squared Euclidean distance to class-mean prototypes.";
+    }
+
+    @Override
+    public Class<ProtoNetConfig> configType() {
+        return ProtoNetConfig.class;
+    }
+
+    @Override
+    public RunResult fit(RunContext ctx, ProtoNetConfig config, Task task) {
+        EpisodeSize size = config.episodeSize();
+        EpisodicTask data =
+                EpisodicTask.create(
+                        task,
+                        config.trainClasses(),
+                        config.testClasses(),
+                        config.validationFraction(),
+                        size,
+                        ctx.seeds(),
+                        WHERE);
+        Sequential net = embedding(task.train().sampleShape(), config.channels());
+        NDManager run = ctx.manager();
+        Autodiff ad = ctx.autodiff();
+        TrainingState s = resume(ctx, net, run);
+        List<Episode> validation = data.validationEpisodes(config.validationEpisodes());
+        String eval = task.evalName();
+        double[] testAcc;
+        try (LabeledImages.Tensors trainData = data.metaTrain().upload(run);
+                LabeledImages.Tensors valData = data.metaValidation().upload(run);
+                Progress progress =
+                        ctx.progress(
+                                "protonet " + net.parameterCount() + " params",
+                                (long) config.trainEpisodes() + config.testEpisodes(),
+                                "episode")) {
+            if (s.curve.isEmpty()) {
+                s.curve.add(
+                        new double[] {
+                            0, evaluate(net, s, valData, validation, config, run), Double.NaN
+                        });
+            }
+            progress.step(s.episode);
+            for (int e = s.episode; e < config.trainEpisodes(); e++) {
+                ctx.checkCancelled();
+                double loss = trainStep(ad, net, s, trainData, data.trainEpisode(e), config);
+                if (!Double.isFinite(loss)) {
+                    throw new RunFailedException(
+                            String.format(
+                                    Locale.ROOT,
+                                    "baselines/protonet diverged at episode %d (query loss %s);"
+                                            + " lower lr (now %.4g).",
+                                    e + 1,
+                                    loss,
+                                    config.lr()));
+                }
+                s.episode = e + 1;
+                s.lossSum += loss;
+                s.lossCount++;
+                progress.step(1);
+                if (s.episode % config.evalEvery() == 0 || s.episode == config.trainEpisodes()) {
+                    double acc = evaluate(net, s, valData, validation, config, run);
+                    s.curve.add(new double[] {s.episode, acc, s.lossSum / s.lossCount});
+                    s.lossSum = 0;
+                    s.lossCount = 0;
+                    progress.status(
+                            String.format(
+                                    Locale.ROOT,
+                                    "episode %d meta-validation accuracy %.4f",
+                                    s.episode,
+                                    acc));
+                }
+                if (s.episode % config.checkpointEvery() == 0
+                        && s.episode < config.trainEpisodes()) {
+                    ctx.checkpoints().save(CHECKPOINT, s.encode(run));
+                }
+            }
+            List<Episode> test = data.testEpisodes(config.testEpisodes());
+            try (LabeledImages.Tensors testData = data.metaTest().upload(run)) {
+                testAcc = new double[test.size()];
+                for (int i = 0; i < test.size(); i++) {
+                    ctx.checkCancelled();
+                    testAcc[i] = accuracy(net, s, testData, test.get(i), config, run);
+                    progress.step(1);
+                }
+            }
+        }
+        EpisodeAccuracy summary = EpisodeAccuracy.of(testAcc);
+        ctx.info(
+                String.format(
+                        Locale.ROOT,
+                        "%d-way %d-shot %s accuracy %.4f +- %.4f over %d episodes",
+                        size.ways(),
+                        size.shots(),
+                        eval,
+                        summary.mean(),
+                        summary.ci95(),
+                        summary.episodes()));
+        return result(config, net, s, eval, summary, testAcc);
+    }
+
+    /**
+     * The four-block embedding for samples of {@code input}: each block conv 3x3 (padding 1) to
+     * {@code channels}, batch-norm, ReLU, max-pool 2; then flatten. On {@code (1, 28, 28)} the maps
+     * go 28, 14, 7, 3, 1, so the embedding has {@code channels} dimensions.
+     *
+     * @throws RunFailedException if the images are smaller than 16x16 (four halvings)
+     */
+    static Sequential embedding(Shape input, int channels) {
+        if (input.dimension() != 3 || input.get(1) < 16 || input.get(2) < 16) {
+            throw new RunFailedException(
+                    "baselines/protonet embeds images (C, H, W) of at least 16x16 through four"
+                            + " halving blocks, got samples of shape "
+                            + input
+                            + "; use a dataset of larger images.");
+        }
+        Sequential.Builder b = Sequential.builder(input);
+        for (int i = 1; i <= 4; i++) {
+            b.add("conv" + i, Conv2d.of(channels, 3).padding(1))
+                    .add("bn" + i, BatchNorm.of())
+                    .add(Activations.relu())
+                    .add(MaxPool2d.of(2));
+        }
+        return b.add(Flatten.of()).build();
+    }
+
+    /** One meta-training episode and Adam step in its own manager; returns the query loss. */
+    private static double trainStep(
+            Autodiff ad,
+            Sequential net,
+            TrainingState s,
+            LabeledImages.Tensors data,
+            Episode episode,
+            ProtoNetConfig config) {
+        try (NDManager sm = s.w.getManager().newSubManager()) {
+            s.w.tempAttach(sm);
+            s.m.tempAttach(sm);
+            s.v.tempAttach(sm);
+            NDArray x = data.batch(sm, episode.supportThenQuery()).get(0);
+            NDArray y = sm.create(episode.queryLabels());
+            NDArray grad;
+            double loss;
+            try (Autodiff.Tape tape = ad.tape()) {
+                NDArray wr = ad.requireGradient(s.w);
+                wr.attach(sm);
+                NDArray logits = logits(net.forward(wr, x, s.state, true), episode);
+                NDArray l = Losses.crossEntropy(logits, y);
+                loss = l.toType(DataType.FLOAT64, false).getDouble();
+                grad = ad.gradient(l, new NDList(wr), false).get(0);
+            }
+            Adam.step(s.w, s.m, s.v, grad, s.episode + 1L, config.lr());
+            return loss;
+        }
+    }
+
+    /** Mean query accuracy over {@code episodes}. */
+    private static double evaluate(
+            Sequential net,
+            TrainingState s,
+            LabeledImages.Tensors data,
+            List<Episode> episodes,
+            ProtoNetConfig config,
+            NDManager run) {
+        double sum = 0;
+        for (Episode e : episodes) {
+            sum += accuracy(net, s, data, e, config, run);
+        }
+        return sum / episodes.size();
+    }
+
+    /** The query accuracy of one episode, without a graph and without touching the state. */
+    private static double accuracy(
+            Sequential net,
+            TrainingState s,
+            LabeledImages.Tensors data,
+            Episode episode,
+            ProtoNetConfig config,
+            NDManager run) {
+        try (NDManager sm = run.newSubManager()) {
+            s.w.tempAttach(sm);
+            NDArray x = data.batch(sm, episode.supportThenQuery()).get(0);
+            NDArray emb =
+                    config.transductiveBatchNorm()
+                            // A throw-away state: the episode's statistics must not leak into the
+                            // running statistics that meta-training keeps.
+                            ? net.forward(s.w, x, net.newState(sm), true)
+                            : net.forward(s.w, x, s.state, false);
+            return Accuracy.of(logits(emb, episode), sm.create(episode.queryLabels()));
+        }
+    }
+
+    /** Query logits from the embeddings of an episode's support then query images. */
+    private static NDArray logits(NDArray embeddings, Episode episode) {
+        EpisodeSize size = episode.size();
+        int nSupport = episode.support().length;
+        NDArray support = embeddings.get(new NDIndex("0:{}", nSupport));
+        NDArray query = embeddings.get(new NDIndex("{}:", nSupport));
+        return Prototypes.logits(query, Prototypes.of(support, size.ways(), size.shots()));
+    }
+
+    private static TrainingState resume(RunContext ctx, Sequential net, NDManager run) {
+        Optional<byte[]> saved = ctx.checkpoints().load(CHECKPOINT);
+        if (saved.isPresent()) {
+            TrainingState s = TrainingState.decode(run, saved.get());
+            ctx.info(
+                    "Resuming baselines/protonet from its checkpoint after episode "
+                            + s.episode
+                            + ".");
+            return s;
+        }
+        NDArray w = net.initialParameters(run, ctx.seeds().derive("init"));
+        return new TrainingState(
+                w, w.zerosLike(), w.zerosLike(), net.newState(run), 0, 0, 0, new ArrayList<>());
+    }
+
+    private static RunResult result(
+            ProtoNetConfig config,
+            Sequential net,
+            TrainingState s,
+            String eval,
+            EpisodeAccuracy summary,
+            double[] testAcc) {
+        int n = s.curve.size();
+        double[] x = new double[n];
+        double[] acc = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = s.curve.get(i)[0];
+            acc[i] = s.curve.get(i)[1];
+        }
+        // The first point (episode 0) has no training loss.
+        double[] lossX = Arrays.copyOfRange(x, 1, n);
+        double[] loss = new double[n - 1];
+        for (int i = 1; i < n; i++) {
+            loss[i - 1] = s.curve.get(i)[2];
+        }
+        List<Double> perEpisode = Arrays.stream(testAcc).boxed().toList();
+        RunResult.Builder out =
+                RunResult.builder()
+                        .metric(eval + "_accuracy", summary.mean())
+                        .metric(eval + "_accuracy_ci95", summary.ci95())
+                        .metric(eval + "_episodes", summary.episodes())
+                        .metric("meta_validation_accuracy", acc[n - 1])
+                        .metric("train_episodes", config.trainEpisodes())
+                        .metric("parameters", net.parameterCount());
+        if (loss.length > 0) {
+            out.metric("train_loss", loss[loss.length - 1]);
+        }
+        String shape = config.ways() + "-way " + config.shots() + "-shot";
+        return out.plot(
+                        "meta-validation-accuracy",
+                        new Plot(
+                                "Meta-validation accuracy (" + shape + ")",
+                                "meta-training episode",
+                                "query accuracy",
+                                List.of(new Plot.Series("meta-validation", x, acc))))
+                .plot(
+                        "train-loss",
+                        new Plot(
+                                "Query loss between evaluations",
+                                "meta-training episode",
+                                "cross-entropy",
+                                List.of(new Plot.Series("meta-train", lossX, loss))))
+                .artifact(eval + "_episode_accuracies", perEpisode)
+                .build();
+    }
+
+    /** What meta-training carries from episode to episode, and what a checkpoint holds. */
+    static final class TrainingState {
+        final NDArray w;
+        final NDArray m;
+        final NDArray v;
+        final ModelState state;
+        int episode;
+        double lossSum;
+        int lossCount;
+
+        /** Rows {@code (episode, meta-validation accuracy, mean query loss since last row)}. */
+        final List<double[]> curve;
+
+        TrainingState(
+                NDArray w,
+                NDArray m,
+                NDArray v,
+                ModelState state,
+                int episode,
+                double lossSum,
+                int lossCount,
+                List<double[]> curve) {
+            this.w = w;
+            this.m = m;
+            this.v = v;
+            this.state = state;
+            this.episode = episode;
+            this.lossSum = lossSum;
+            this.lossCount = lossCount;
+            this.curve = curve;
+        }
+
+        byte[] encode(NDManager manager) {
+            try (NDManager sm = manager.newSubManager()) {
+                double[] flat = new double[3 + 3 * curve.size()];
+                flat[0] = episode;
+                flat[1] = lossSum;
+                flat[2] = lossCount;
+                for (int i = 0; i < curve.size(); i++) {
+                    System.arraycopy(curve.get(i), 0, flat, 3 + 3 * i, 3);
+                }
+                NDArray meta = sm.create(flat);
+                meta.setName("meta");
+                w.setName("w");
+                m.setName("m");
+                v.setName("v");
+                NDList list = new NDList(w, m, v, meta);
+                NDList buffers = state.toList();
+                for (NDArray b : buffers) {
+                    b.setName("state:" + b.getName());
+                }
+                list.addAll(buffers);
+                byte[] bytes = list.encode();
+                for (NDArray b : buffers) {
+                    b.setName(b.getName().substring("state:".length()));
+                }
+                return bytes;
+            }
+        }
+
+        static TrainingState decode(NDManager manager, byte[] bytes) {
+            NDList list = NDList.decode(manager, bytes);
+            NDArray w = null;
+            NDArray m = null;
+            NDArray v = null;
+            double[] meta = null;
+            NDList buffers = new NDList();
+            for (NDArray a : list) {
+                String name = a.getName();
+                if ("w".equals(name)) {
+                    w = a;
+                } else if ("m".equals(name)) {
+                    m = a;
+                } else if ("v".equals(name)) {
+                    v = a;
+                } else if ("meta".equals(name)) {
+                    meta = a.toType(DataType.FLOAT64, false).toDoubleArray();
+                } else if (name != null && name.startsWith("state:")) {
+                    a.setName(name.substring("state:".length()));
+                    buffers.add(a);
+                }
+            }
+            if (w == null || m == null || v == null || meta == null) {
+                throw new RunFailedException(
+                        "The stored checkpoint of baselines/protonet is incomplete; run with"
+                                + " --no-cache.");
+            }
+            List<double[]> curve = new ArrayList<>();
+            for (int i = 3; i + 2 < meta.length; i += 3) {
+                curve.add(Arrays.copyOfRange(meta, i, i + 3));
+            }
+            return new TrainingState(
+                    w,
+                    m,
+                    v,
+                    ModelState.fromList(buffers),
+                    (int) meta[0],
+                    meta[1],
+                    (int) meta[2],
+                    curve);
+        }
+    }
+}
