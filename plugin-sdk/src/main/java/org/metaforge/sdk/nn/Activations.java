@@ -25,7 +25,13 @@ public final class Activations {
         return new Elementwise(
                 "leaky_relu",
                 "LeakyReLU(" + slope + ")",
-                x -> x.maximum(0).add(x.minimum(0).mul(slope)));
+                x -> {
+                    // engine-owned scalars: see Scalars
+                    try (NDArray zero = Scalars.like(x, 0);
+                            NDArray s = Scalars.like(x, slope)) {
+                        return x.maximum(zero).add(x.minimum(zero).mul(s));
+                    }
+                });
     }
 
     /** {@code tanh(x)}. */
@@ -43,7 +49,13 @@ public final class Activations {
         return new Elementwise(
                 "elu",
                 "ELU(" + alpha + ")",
-                x -> x.maximum(0).add(x.minimum(0).exp().sub(1).mul(alpha)));
+                x -> {
+                    try (NDArray zero = Scalars.like(x, 0);
+                            NDArray one = Scalars.like(x, 1);
+                            NDArray a = Scalars.like(x, alpha)) {
+                        return x.maximum(zero).add(x.minimum(zero).exp().sub(one).mul(a));
+                    }
+                });
     }
 
     private record Elementwise(String kind, String label, UnaryOperator<NDArray> f)

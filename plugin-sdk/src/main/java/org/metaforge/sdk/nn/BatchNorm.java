@@ -119,7 +119,9 @@ public final class BatchNorm implements Layer {
             mean = ctx.buffer(RUNNING_MEAN).reshape(perChannel);
             var = ctx.buffer(RUNNING_VAR).reshape(perChannel);
         }
-        return x.sub(mean).div(var.add(eps).sqrt()).mul(gamma).add(beta);
+        try (NDArray e = Scalars.like(var, eps)) {
+            return x.sub(mean).div(var.add(e).sqrt()).mul(gamma).add(beta);
+        }
     }
 
     private void updateRunning(LayerContext ctx, String buffer, NDArray batchValue) {

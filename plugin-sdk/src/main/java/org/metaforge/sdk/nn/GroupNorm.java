@@ -73,7 +73,10 @@ public final class GroupNorm implements Layer {
         NDArray mean = g.mean(new int[] {2}, true);
         NDArray centred = g.sub(mean);
         NDArray var = centred.square().mean(new int[] {2}, true);
-        NDArray normalised = centred.div(var.add(eps).sqrt()).reshape(x.getShape());
+        NDArray normalised;
+        try (NDArray e = Scalars.like(var, eps)) {
+            normalised = centred.div(var.add(e).sqrt()).reshape(x.getShape());
+        }
         NDArray gamma = ctx.parameter(0, new Shape(channels)).reshape(perChannel);
         NDArray beta = ctx.parameter(channels, new Shape(channels)).reshape(perChannel);
         return normalised.mul(gamma).add(beta);

@@ -25,6 +25,8 @@ final class Normalization {
         for (int a : axes) {
             count *= x.getShape().get(a);
         }
-        return x.sum(axes, keepDims).div((double) count);
+        try (NDArray n = Scalars.like(x, count)) {
+            return x.sum(axes, keepDims).div(n);
+        }
     }
 }
