@@ -8,8 +8,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.metaforge.sdk.Learner;
 import org.metaforge.sdk.autodiff.Autodiff;
@@ -366,69 +368,33 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
         }
 
         byte[] encode(NDManager manager) {
-            try (NDManager sm = manager.newSubManager()) {
-                double[] flat = new double[3 + 3 * curve.size()];
-                flat[0] = episode;
-                flat[1] = lossSum;
-                flat[2] = lossCount;
-                for (int i = 0; i < curve.size(); i++) {
-                    System.arraycopy(curve.get(i), 0, flat, 3 + 3 * i, 3);
-                }
-                NDArray meta = sm.create(flat);
-                meta.setName("meta");
-                w.setName("w");
-                m.setName("m");
-                v.setName("v");
-                NDList list = new NDList(w, m, v, meta);
-                NDList buffers = state.toList();
-                for (NDArray b : buffers) {
-                    b.setName("state:" + b.getName());
-                }
-                list.addAll(buffers);
-                byte[] bytes = list.encode();
-                for (NDArray b : buffers) {
-                    b.setName(b.getName().substring("state:".length()));
-                }
-                return bytes;
+            double[] flat = new double[3 + 3 * curve.size()];
+            flat[0] = episode;
+            flat[1] = lossSum;
+            flat[2] = lossCount;
+            for (int i = 0; i < curve.size(); i++) {
+                System.arraycopy(curve.get(i), 0, flat, 3 + 3 * i, 3);
             }
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            arrays.put("w", w);
+            arrays.put("m", m);
+            arrays.put("v", v);
+            return new NamedCheckpoint(arrays, flat, state).encode(manager);
         }
 
         static TrainingState decode(NDManager manager, byte[] bytes) {
-            NDList list = NDList.decode(manager, bytes);
-            NDArray w = null;
-            NDArray m = null;
-            NDArray v = null;
-            double[] meta = null;
-            NDList buffers = new NDList();
-            for (NDArray a : list) {
-                String name = a.getName();
-                if ("w".equals(name)) {
-                    w = a;
-                } else if ("m".equals(name)) {
-                    m = a;
-                } else if ("v".equals(name)) {
-                    v = a;
-                } else if ("meta".equals(name)) {
-                    meta = a.toType(DataType.FLOAT64, false).toDoubleArray();
-                } else if (name != null && name.startsWith("state:")) {
-                    a.setName(name.substring("state:".length()));
-                    buffers.add(a);
-                }
-            }
-            if (w == null || m == null || v == null || meta == null) {
-                throw new RunFailedException(
-                        "The stored checkpoint of baselines/protonet is incomplete; run with"
-                                + " --no-cache.");
-            }
+            NamedCheckpoint c =
+                    NamedCheckpoint.decode(manager, bytes, "baselines/protonet", "w", "m", "v");
+            double[] meta = c.meta();
             List<double[]> curve = new ArrayList<>();
             for (int i = 3; i + 2 < meta.length; i += 3) {
                 curve.add(Arrays.copyOfRange(meta, i, i + 3));
             }
             return new TrainingState(
-                    w,
-                    m,
-                    v,
-                    ModelState.fromList(buffers),
+                    c.arrays().get("w"),
+                    c.arrays().get("m"),
+                    c.arrays().get("v"),
+                    c.state(),
                     (int) meta[0],
                     meta[1],
                     (int) meta[2],

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -295,63 +296,26 @@ public class SgdLearner implements Learner<SgdConfig> {
         }
 
         byte[] encode(NDManager manager) {
-            try (NDManager sm = manager.newSubManager()) {
-                NDList list = new NDList();
-                w.setName("w");
-                v.setName("v");
-                list.add(w);
-                list.add(v);
-                double[] flat = new double[curves.size() * 4 + 1];
-                flat[0] = epoch;
-                for (int i = 0; i < curves.size(); i++) {
-                    System.arraycopy(curves.get(i), 0, flat, 1 + 4 * i, 4);
-                }
-                NDArray meta = sm.create(flat);
-                meta.setName("meta");
-                list.add(meta);
-                for (NDArray b : state.toList()) {
-                    b.setName("state:" + b.getName());
-                    list.add(b);
-                }
-                byte[] bytes = list.encode();
-                for (NDArray b : list) {
-                    String name = b.getName();
-                    if (name != null && name.startsWith("state:")) {
-                        b.setName(name.substring(6));
-                    }
-                }
-                return bytes;
+            double[] flat = new double[curves.size() * 4 + 1];
+            flat[0] = epoch;
+            for (int i = 0; i < curves.size(); i++) {
+                System.arraycopy(curves.get(i), 0, flat, 1 + 4 * i, 4);
             }
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            arrays.put("w", w);
+            arrays.put("v", v);
+            return new NamedCheckpoint(arrays, flat, state).encode(manager);
         }
 
         static TrainingState decode(NDManager manager, byte[] bytes) {
-            NDList list = NDList.decode(manager, bytes);
-            NDArray w = null;
-            NDArray v = null;
-            double[] meta = null;
-            NDList buffers = new NDList();
-            for (NDArray a : list) {
-                String name = a.getName();
-                if ("w".equals(name)) {
-                    w = a;
-                } else if ("v".equals(name)) {
-                    v = a;
-                } else if ("meta".equals(name)) {
-                    meta = a.toType(DataType.FLOAT64, false).toDoubleArray();
-                } else if (name != null && name.startsWith("state:")) {
-                    a.setName(name.substring(6));
-                    buffers.add(a);
-                }
-            }
-            if (w == null || v == null || meta == null) {
-                throw new RunFailedException(
-                        "The stored checkpoint of baselines/sgd is incomplete; run with --no-cache.");
-            }
+            NamedCheckpoint c = NamedCheckpoint.decode(manager, bytes, "baselines/sgd", "w", "v");
+            double[] meta = c.meta();
             List<double[]> curves = new ArrayList<>();
             for (int i = 1; i + 3 < meta.length; i += 4) {
                 curves.add(java.util.Arrays.copyOfRange(meta, i, i + 4));
             }
-            return new TrainingState(w, v, ModelState.fromList(buffers), (int) meta[0], curves);
+            return new TrainingState(
+                    c.arrays().get("w"), c.arrays().get("v"), c.state(), (int) meta[0], curves);
         }
     }
 }
