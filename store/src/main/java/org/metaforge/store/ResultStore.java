@@ -252,6 +252,20 @@ public final class ResultStore implements AutoCloseable {
                 .map(bytes -> decode(bytes, "artifact " + id).payload());
     }
 
+    /**
+     * The artefact saved under {@code name} by the computation whose key is {@code keyHex} (as
+     * {@link CacheKey#hex()} prints it), if any.
+     */
+    public synchronized Optional<byte[]> getArtifact(String keyHex, String name) {
+        ensureOpen();
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("An artefact name must be non-empty.");
+        }
+        String id = keyHex + "/" + name;
+        return Optional.ofNullable(layout.artifacts.get(id))
+                .map(bytes -> decode(bytes, "artifact " + id).payload());
+    }
+
     /** The names of the artefacts of the computation {@code key}, sorted. */
     public synchronized List<String> artifactNames(CacheKey key) {
         ensureOpen();

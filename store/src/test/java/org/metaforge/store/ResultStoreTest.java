@@ -70,6 +70,8 @@ class ResultStoreTest {
             assertTrue(store.getCheckpoint(key(2), "epoch").isEmpty());
             assertArrayEquals(weights, store.getArtifact(key(1), "weights").get());
             assertTrue(store.getArtifact(key(2), "weights").isEmpty());
+            assertArrayEquals(weights, store.getArtifact(key(1).hex(), "weights").get());
+            assertTrue(store.getArtifact(key(2).hex(), "weights").isEmpty());
             assertEquals(List.of("weights"), store.artifactNames(key(1)));
             assertTrue(store.recoveryNotice().isEmpty());
         }

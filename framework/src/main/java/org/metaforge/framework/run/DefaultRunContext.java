@@ -2,13 +2,16 @@ package org.metaforge.framework.run;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.metaforge.sdk.autodiff.Autodiff;
+import org.metaforge.sdk.run.Artifacts;
 import org.metaforge.sdk.run.Checkpoints;
 import org.metaforge.sdk.run.Progress;
 import org.metaforge.sdk.run.RunContext;
 import org.metaforge.sdk.run.Trials;
+import org.metaforge.sdk.solver.BoundSolver;
 
 /** The host's {@link RunContext}: plain wiring of the services one run may use. */
 final class DefaultRunContext implements RunContext {
@@ -20,6 +23,14 @@ final class DefaultRunContext implements RunContext {
     private final Checkpoints checkpoints;
     private final Trials trials;
     private final BooleanSupplier cancelled;
+    private final Artifacts artifacts;
+    private final SolverBinder solvers;
+
+    /** Binds a solver component to a configuration and a run. */
+    @FunctionalInterface
+    interface SolverBinder {
+        BoundSolver bind(RunContext context, String componentId, Map<String, Object> config);
+    }
 
     DefaultRunContext(
             NDManager manager,
@@ -28,7 +39,9 @@ final class DefaultRunContext implements RunContext {
             RunConsole console,
             Checkpoints checkpoints,
             Trials trials,
-            BooleanSupplier cancelled) {
+            BooleanSupplier cancelled,
+            Artifacts artifacts,
+            SolverBinder solvers) {
         this.manager = manager;
         this.seed = seed;
         this.autodiff = autodiff;
@@ -36,6 +49,8 @@ final class DefaultRunContext implements RunContext {
         this.checkpoints = checkpoints;
         this.trials = trials;
         this.cancelled = cancelled;
+        this.artifacts = artifacts;
+        this.solvers = solvers;
     }
 
     @Override
@@ -76,6 +91,16 @@ final class DefaultRunContext implements RunContext {
     @Override
     public Trials trials() {
         return trials;
+    }
+
+    @Override
+    public Artifacts artifacts() {
+        return artifacts;
+    }
+
+    @Override
+    public BoundSolver solver(String componentId, Map<String, Object> config) {
+        return solvers.bind(this, componentId, config);
     }
 
     @Override

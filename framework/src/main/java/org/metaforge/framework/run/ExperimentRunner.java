@@ -24,6 +24,7 @@ import org.metaforge.sdk.Distiller;
 import org.metaforge.sdk.GradientChecked;
 import org.metaforge.sdk.Learner;
 import org.metaforge.sdk.MetaOptimizer;
+import org.metaforge.sdk.Solver;
 import org.metaforge.sdk.autodiff.Autodiff;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.config.ConfigSchema;
@@ -33,6 +34,7 @@ import org.metaforge.sdk.run.RunFailedException;
 import org.metaforge.sdk.run.RunResult;
 import org.metaforge.sdk.run.Task;
 import org.metaforge.sdk.run.Trials;
+import org.metaforge.sdk.solver.BoundSolver;
 import org.metaforge.store.CacheKey;
 import org.metaforge.store.Envelope;
 import org.metaforge.store.ResultStore;
@@ -172,7 +174,9 @@ public final class ExperimentRunner {
                             console,
                             new StoreCheckpoints(store, key),
                             new CachingTrials(device, noCache),
-                            settings.cancelled());
+                            settings.cancelled(),
+                            new StoreArtifacts(store, key),
+                            this::bindSolver);
             Object c = entry.component();
             if (c instanceof Learner l) {
                 return l.fit(ctx, config, task);
@@ -263,7 +267,9 @@ public final class ExperimentRunner {
                             (id, cfg, task, s) -> {
                                 throw new RunFailedException("This command runs no trials.");
                             },
-                            settings.cancelled());
+                            settings.cancelled(),
+                            new MemoryArtifacts(plan.key().hex()),
+                            this::bindSolver);
             result = body.apply(ctx);
         }
         Map<String, Object> provenance =
@@ -276,6 +282,48 @@ public final class ExperimentRunner {
                         started,
                         (System.nanoTime() - t0) / 1e9);
         return new RunRecord(plan.component().id(), plan.key().hex(), result, provenance, false);
+    }
+
+    /**
+     * Binds the solver component {@code componentId} to {@code config} and to the run of {@code
+     * context}.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private BoundSolver bindSolver(
+            RunContext context, String componentId, Map<String, Object> config) {
+        String where = "solver config of " + componentId;
+        ComponentEntry entry =
+                plugins.registry()
+                        .find(componentId)
+                        .orElseThrow(
+                                () ->
+                                        new ConfigException(
+                                                where,
+                                                List.of(
+                                                        "unknown component '"
+                                                                + componentId
+                                                                + "'; available: "
+                                                                + String.join(
+                                                                        ", ",
+                                                                        plugins.registry()
+                                                                                .ids()))));
+        if (!(entry.component() instanceof Solver solver)) {
+            throw new ConfigException(
+                    where,
+                    List.of(
+                            "component '"
+                                    + componentId
+                                    + "' is a "
+                                    + entry.extensionPoint()
+                                    + ", not a Solver"));
+        }
+        Record rec;
+        try {
+            rec = bind(entry, config, where);
+        } catch (BadInputException e) {
+            throw new ConfigException(where, List.of(e.getMessage()));
+        }
+        return (f, z0) -> solver.solve(context, rec, f, z0);
     }
 
     /** Finds a component or explains what is available. */

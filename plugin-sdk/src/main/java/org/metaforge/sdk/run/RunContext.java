@@ -2,7 +2,9 @@ package org.metaforge.sdk.run;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import java.util.Map;
 import org.metaforge.sdk.autodiff.Autodiff;
+import org.metaforge.sdk.solver.BoundSolver;
 
 /**
  * Everything a component may use from the outside world during one run.
@@ -40,6 +42,27 @@ public interface RunContext {
 
     /** Runs other components as individually cached trials. */
     Trials trials();
+
+    /**
+     * Binary artefacts of this run and of other runs by key (e.g. a trained teacher's weights).
+     *
+     * @throws UnsupportedOperationException if this context keeps no artefacts
+     */
+    default Artifacts artifacts() {
+        throw new UnsupportedOperationException("This run context keeps no artefacts.");
+    }
+
+    /**
+     * The {@link org.metaforge.sdk.Solver} component {@code componentId} (e.g. {@code
+     * solvers/anderson}) bound to {@code config} (kebab-case keys, validated here) and to this run.
+     *
+     * @throws org.metaforge.sdk.config.ConfigException if the component is unknown, is not a
+     *     solver, or the configuration is invalid
+     */
+    default BoundSolver solver(String componentId, Map<String, Object> config) {
+        throw new UnsupportedOperationException(
+                "This run context offers no solver components (asked for " + componentId + ").");
+    }
 
     /** Throws {@link java.util.concurrent.CancellationException} when the user asked to stop. */
     void checkCancelled();

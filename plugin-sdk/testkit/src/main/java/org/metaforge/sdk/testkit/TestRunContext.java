@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.metaforge.sdk.autodiff.Autodiff;
+import org.metaforge.sdk.run.Artifacts;
 import org.metaforge.sdk.run.Checkpoints;
 import org.metaforge.sdk.run.Progress;
 import org.metaforge.sdk.run.RunContext;
 import org.metaforge.sdk.run.Trials;
+import org.metaforge.sdk.solver.BoundSolver;
 
 /**
  * A {@link RunContext} for plugin tests: checkpoints in memory, info lines collected, trials
@@ -25,6 +27,11 @@ public final class TestRunContext implements RunContext {
     private final Trials trials;
     private final Map<String, byte[]> checkpoints;
     private final List<String> infos = new ArrayList<>();
+    private final Map<String, byte[]> artifacts = new HashMap<>();
+    private final Map<String, BoundSolver> solvers = new HashMap<>();
+
+    /** The key under which {@link #artifacts()} saves this context's own artefacts. */
+    public static final String RUN_KEY = "test-run";
 
     /**
      * Creates a context.
@@ -51,6 +58,17 @@ public final class TestRunContext implements RunContext {
     /** A context with first-order autodiff, no trials and fresh in-memory checkpoints. */
     public static TestRunContext simple(NDManager manager, long seed) {
         return new TestRunContext(manager, seed, new FirstOrderAutodiff(), null, new HashMap<>());
+    }
+
+    /**
+     * Makes {@link #solver} answer {@code componentId} with {@code solver}, whatever configuration
+     * is asked for (the test binds the configuration itself).
+     *
+     * @return this context
+     */
+    public TestRunContext withSolver(String componentId, BoundSolver solver) {
+        solvers.put(componentId, solver);
+        return this;
     }
 
     /** The information lines the component printed. */
@@ -109,6 +127,33 @@ public final class TestRunContext implements RunContext {
             throw new UnsupportedOperationException("this test context runs no trials");
         }
         return trials;
+    }
+
+    @Override
+    public Artifacts artifacts() {
+        return new Artifacts() {
+            @Override
+            public void save(String name, byte[] bytes) {
+                artifacts.put(RUN_KEY + "/" + name, bytes.clone());
+            }
+
+            @Override
+            public Optional<byte[]> load(String runKey, String name) {
+                return Optional.ofNullable(artifacts.get(runKey + "/" + name)).map(byte[]::clone);
+            }
+        };
+    }
+
+    @Override
+    public BoundSolver solver(String componentId, Map<String, Object> config) {
+        BoundSolver s = solvers.get(componentId);
+        if (s == null) {
+            throw new UnsupportedOperationException(
+                    "this test context has no solver '"
+                            + componentId
+                            + "'; register one with withSolver");
+        }
+        return s;
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.metaforge.sdk.metric.Accuracy;
 import org.metaforge.sdk.nn.FunctionalModel;
 import org.metaforge.sdk.nn.Losses;
 import org.metaforge.sdk.nn.ModelState;
+import org.metaforge.sdk.nn.ModelWeights;
 import org.metaforge.sdk.run.Plot;
 import org.metaforge.sdk.run.Progress;
 import org.metaforge.sdk.run.RunContext;
@@ -35,6 +36,12 @@ import org.pf4j.Extension;
  */
 @Extension
 public class SgdLearner implements Learner<SgdConfig> {
+
+    /**
+     * The artefact holding the trained model ({@link ModelWeights}): flat weights and batch-norm
+     * buffers of the network the config describes.
+     */
+    public static final String MODEL_ARTIFACT = "model";
 
     /**
      * A mini-batch cross-entropy above this (a margin of a thousand nats) only comes from weights
@@ -147,6 +154,9 @@ public class SgdLearner implements Learner<SgdConfig> {
                 }
             }
         }
+        // The trained model outlives the run as an artefact, so a distiller can use this trial as
+        // its teacher without training it again.
+        ctx.artifacts().save(MODEL_ARTIFACT, new ModelWeights(s.w, s.state).encode());
         return result(config, model, s, eval, total);
     }
 

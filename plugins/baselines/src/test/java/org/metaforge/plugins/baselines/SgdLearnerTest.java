@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.config.ConfigSchema;
 import org.metaforge.sdk.data.LabeledImages;
+import org.metaforge.sdk.nn.FunctionalModel;
+import org.metaforge.sdk.nn.ModelWeights;
 import org.metaforge.sdk.run.RunFailedException;
 import org.metaforge.sdk.run.RunResult;
 import org.metaforge.sdk.run.Task;
@@ -47,6 +49,50 @@ class SgdLearnerTest {
         // Four classes: chance is 0.25; the bands are separable.
         assertTrue(r.metric("test_accuracy") > 0.9, "accuracy " + r.metric("test_accuracy"));
         assertEquals(3, r.plots().get("accuracy").series().get(0).x().length);
+    }
+
+    @Test
+    void savesTheTrainedModelAsAnArtefactThatReproducesItsTestAccuracy() {
+        Map<String, Object> c = mlp(2);
+        c.put("model", "lenet");
+        c.put("batch-norm", true);
+        c.put("lr", List.of(0.05));
+        LabeledImages train = SyntheticImages.bands("b28", 256, 4, 28, 28, 3);
+        LabeledImages test = SyntheticImages.bands("b28t", 128, 4, 28, 28, 4);
+        SgdConfig config = SCHEMA.bind(c, "t");
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TestRunContext ctx = TestRunContext.simple(m, 5);
+            RunResult r = new SgdLearner().fit(ctx, config, new Task(train, test, "test"));
+            byte[] bytes =
+                    ctx.artifacts()
+                            .load(TestRunContext.RUN_KEY, SgdLearner.MODEL_ARTIFACT)
+                            .orElseThrow();
+            ModelWeights saved = ModelWeights.decode(m, bytes, "test");
+            // The batch-norm running statistics travel with the weights: evaluation mode needs
+            // them, so the reloaded model scores exactly what the run reported.
+            assertTrue(saved.state().names().iterator().hasNext());
+            FunctionalModel model =
+                    config.model()
+                            .build(
+                                    train.sampleShape(),
+                                    train.numClasses(),
+                                    config.hidden(),
+                                    config.batchNorm(),
+                                    config.wrnDepth(),
+                                    config.wrnWiden());
+            SgdLearner.TrainingState s =
+                    new SgdLearner.TrainingState(
+                            saved.weights(),
+                            saved.weights().zerosLike(),
+                            saved.state(),
+                            0,
+                            new java.util.ArrayList<>());
+            try (LabeledImages.Tensors data = test.upload(m)) {
+                double[] lossAcc = SgdLearner.evaluate(model, s, data, test.size(), 64, m);
+                assertEquals(r.metric("test_accuracy"), lossAcc[1], 0.0);
+                assertEquals(r.metric("test_loss"), lossAcc[0], 1e-6);
+            }
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.concurrent.CancellationException;
 import org.metaforge.sdk.autodiff.Autodiff;
+import org.metaforge.sdk.run.Artifacts;
 import org.metaforge.sdk.run.Checkpoints;
 import org.metaforge.sdk.run.Progress;
 import org.metaforge.sdk.run.RunContext;
@@ -64,5 +65,10 @@ final class StoppingContext implements RunContext {
         if (left-- <= 0) {
             throw new CancellationException("stopped by the test");
         }
+    }
+
+    @Override
+    public Artifacts artifacts() {
+        return d.artifacts();
     }
 }
