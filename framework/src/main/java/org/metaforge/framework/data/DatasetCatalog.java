@@ -1,5 +1,6 @@
 package org.metaforge.framework.data;
 
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.metaforge.sdk.data.LabeledImages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Names: {@value #FASHION_MNIST_SUBSET}, the stratified subset shipped in the framework jar
  * (10,000 train and 2,000 test images, 1,000 and 200 per class); {@value #FASHION_MNIST}, the full
- * data (60,000 and 10,000); and any other name, read from a directory. A dataset directory holds
- * the four IDX files {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code
- * t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte}, each plain or with {@code .gz}.
+ * data (60,000 and 10,000); {@value #NONE}, no images, for components that generate their own data;
+ * and any other name, read from a directory. A dataset directory holds the four IDX files {@code
+ * train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte} and
+ * {@code t10k-labels-idx1-ubyte}, each plain or with {@code .gz}.
  *
  * <p>Where {@value #FASHION_MNIST} is searched, in order:
  *
@@ -49,6 +52,12 @@ public final class DatasetCatalog {
 
     /** The stratified Fashion-MNIST subset shipped in the framework jar. */
     public static final String FASHION_MNIST_SUBSET = "fashion-mnist-subset";
+
+    /**
+     * No images: for components that generate their own data from their configuration (the
+     * synthetic faces and videos of {@code ldeq/ldeq}); both splits are empty.
+     */
+    public static final String NONE = "none";
 
     /** The environment variable naming the directory that holds datasets, one per subdirectory. */
     public static final String DATA_ENVIRONMENT_VARIABLE = "METAFORGE_DATA";
@@ -121,6 +130,9 @@ public final class DatasetCatalog {
                             + " or "
                             + FASHION_MNIST_SUBSET
                             + ".");
+        }
+        if (NONE.equals(name)) {
+            return new Dataset(NONE, empty(NONE + "/train"), empty(NONE + "/test"));
         }
         List<Place> places = placesFor(name, directory);
         List<String> searched = new ArrayList<>();
@@ -432,5 +444,9 @@ public final class DatasetCatalog {
         public DatasetCatalog build() {
             return new DatasetCatalog(this);
         }
+    }
+
+    private static LabeledImages empty(String name) {
+        return new LabeledImages(name, new float[0], new int[0], new Shape(1, 1, 1), 0, NONE);
     }
 }

@@ -35,6 +35,14 @@ class DatasetCatalogTest {
     }
 
     @Test
+    void noneIsAnEmptyDatasetForComponentsThatGenerateTheirOwnData() throws Exception {
+        Dataset d = catalog(Map.of()).load(DatasetCatalog.NONE);
+        assertEquals(0, d.train().size());
+        assertEquals(0, d.test().size());
+        assertEquals("none", d.train().fingerprint());
+    }
+
+    @Test
     void explicitDirectoryBeatsEnvironmentBeatsSystemDirectory() throws Exception {
         Path explicit = writeTinyDataset(tmp.resolve("explicit"), 1, true);
         writeTinyDataset(tmp.resolve("data").resolve(FASHION_MNIST), 2, false);
