@@ -1,5 +1,5 @@
 /**
- * Metrics computed from model outputs and targets, e.g. classification accuracy; each returns a
- * plain number and closes its temporaries.
+ * Metrics computed from model outputs and targets: classification accuracy, and the landmark
+ * metrics (NME, FR/AUC, NMF) on plain coordinate arrays; each returns a plain number.
  */
 package org.metaforge.sdk.metric;

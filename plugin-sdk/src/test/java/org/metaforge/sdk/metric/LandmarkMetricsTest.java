@@ -1,4 +1,4 @@
-package org.metaforge.plugins.ldeq.metric;
+package org.metaforge.sdk.metric;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

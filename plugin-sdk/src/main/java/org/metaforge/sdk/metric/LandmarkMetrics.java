@@ -1,4 +1,4 @@
-package org.metaforge.plugins.ldeq.metric;
+package org.metaforge.sdk.metric;
 
 /**
  * Landmark accuracy and flicker metrics, computed as the LDEQ authors' evaluation code does ({@code
