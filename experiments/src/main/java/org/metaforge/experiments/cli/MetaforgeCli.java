@@ -34,6 +34,7 @@ public final class MetaforgeCli {
                     + "  runs            list the results in the store\n"
                     + "  show KEY        show a stored result (KEY may be a prefix)\n"
                     + "  compare SPEC... run specs under several seeds, tabulate a metric\n"
+                    + "  eval landmarks  landmark metrics (NME, FR, AUC, NMF) of .npy prediction files\n"
                     + "  gradcheck SPEC  check a component's derivatives against finite differences\n"
                     + "  bench NAME      run a benchmark (hvp-memory)\n"
                     + "Run 'metaforge <command> --help' for the command's options.";
@@ -88,6 +89,7 @@ public final class MetaforgeCli {
                     case "bench" -> new BenchCommand();
                     case "gradcheck" -> new GradcheckCommand();
                     case "compare" -> new CompareCommand();
+                    case "eval" -> new EvalCommand();
                     default -> null;
                 };
         if (command == null) {
