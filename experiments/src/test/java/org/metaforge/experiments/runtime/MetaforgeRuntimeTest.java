@@ -38,9 +38,12 @@ class MetaforgeRuntimeTest {
             assertTrue(mf.pluginProblems().isEmpty(), mf.pluginProblems().toString());
             assertEquals(
                     List.of(
+                            "baselines/maml",
                             "baselines/protonet",
                             "baselines/random-search",
+                            "baselines/reptile",
                             "baselines/sgd",
+                            "baselines/support-only",
                             "fds/forward-hpo",
                             "fds/greedy-hpo",
                             "solvers/anderson",

@@ -1,0 +1,60 @@
+package org.metaforge.plugins.baselines;
+
+import java.util.List;
+
+/**
+ * What the episodic meta-training loop of {@link MetaTraining} reads from the configurations of
+ * MAML and Reptile; their records implement it through their accessors.
+ */
+interface MetaTrainingConfig {
+
+    /** Classes per episode. */
+    int ways();
+
+    /** Support images per class. */
+    int shots();
+
+    /** Query images per class. */
+    int queries();
+
+    /** Tasks (episodes) per outer step. */
+    int metaBatch();
+
+    /** SGD steps on the support set when evaluating (meta-validation and meta-test). */
+    int innerStepsTest();
+
+    /** SGD learning rate of the inner loop and of evaluation fine-tuning. */
+    double innerLr();
+
+    /** Outer steps. */
+    int trainIterations();
+
+    /** Fixed, seeded meta-test episodes. */
+    int testEpisodes();
+
+    /** Fixed, seeded meta-validation episodes per evaluation. */
+    int validationEpisodes();
+
+    /** Outer steps between meta-validation evaluations. */
+    int evalEvery();
+
+    /** Outer steps between checkpoints. */
+    int checkpointEvery();
+
+    /** Dataset classes of meta-training and meta-validation. */
+    List<Integer> trainClasses();
+
+    /** Dataset classes of meta-testing. */
+    List<Integer> testClasses();
+
+    /** Share of the training classes' images held out for meta-validation. */
+    double validationFraction();
+
+    /** Channels of each conv block. */
+    int channels();
+
+    /** The episode shape. */
+    default EpisodeSize episodeSize() {
+        return new EpisodeSize(ways(), shots(), queries());
+    }
+}

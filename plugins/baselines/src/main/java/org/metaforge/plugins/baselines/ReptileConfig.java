@@ -1,0 +1,136 @@
+package org.metaforge.plugins.baselines;
+
+import java.util.List;
+import org.metaforge.sdk.config.ConfigProblems;
+import org.metaforge.sdk.config.Param;
+
+/**
+ * Configuration of {@code baselines/reptile}.
+ *
+ * <p>Defaults follow the Reptile paper where the CPU budget allows: 5 inner steps in training and a
+ * meta-batch of 5 tasks (its Omniglot set-up), the outer step size annealed linearly from 1 to 0.
+ * The inner optimiser is plain SGD, not the paper's Adam: the same fine-tuning then serves
+ * meta-training and evaluation, and evaluation is exactly MAML's (SGD of {@code inner-lr} on the
+ * support set), so the two methods differ only in their meta-update.
+ *
+ * @param ways classes per episode
+ * @param shots support images per class
+ * @param queries query images per class
+ * @param metaBatch tasks per outer step, their adapted weights averaged
+ * @param innerSteps SGD steps on each task's support and query images during meta-training
+ * @param innerStepsTest SGD steps on the support set when evaluating
+ * @param innerLr SGD learning rate of the inner loop and of evaluation fine-tuning
+ * @param outerStep the interpolation step at the first outer step, annealed linearly to zero
+ * @param trainIterations outer steps
+ * @param testEpisodes fixed, seeded meta-test episodes the reported accuracy averages over
+ * @param validationEpisodes fixed, seeded meta-validation episodes per evaluation
+ * @param evalEvery outer steps between meta-validation evaluations
+ * @param checkpointEvery outer steps between checkpoints
+ * @param trainClasses dataset classes of meta-training and meta-validation
+ * @param testClasses dataset classes of meta-testing, disjoint from {@code trainClasses}
+ * @param validationFraction share of the training classes' images held out for meta-validation
+ * @param channels channels of each convolution block
+ */
+public record ReptileConfig(
+        @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
+                int ways,
+        @Param(value = "support images per class (K-shot)", defaultValue = "1", min = 1, max = 1000)
+                int shots,
+        @Param(value = "query images per class", defaultValue = "15", min = 1, max = 1000)
+                int queries,
+        @Param(
+                        value = "tasks per outer step, adapted weights averaged",
+                        defaultValue = "5",
+                        min = 1,
+                        max = 10_000)
+                int metaBatch,
+        @Param(
+                        value =
+                                "SGD steps on each task's support and query images in meta-training",
+                        defaultValue = "5",
+                        min = 1,
+                        max = 1000)
+                int innerSteps,
+        @Param(
+                        value = "SGD steps on the support set when evaluating",
+                        defaultValue = "10",
+                        min = 0,
+                        max = 100_000)
+                int innerStepsTest,
+        @Param(
+                        value = "SGD learning rate of the inner loop and evaluation fine-tuning",
+                        defaultValue = "0.1",
+                        min = 0,
+                        max = 10,
+                        minExclusive = true)
+                double innerLr,
+        @Param(
+                        value =
+                                "outer interpolation step at the first outer step, annealed"
+                                        + " linearly to zero",
+                        defaultValue = "1.0",
+                        min = 0,
+                        max = 1,
+                        minExclusive = true)
+                double outerStep,
+        @Param(value = "outer steps", defaultValue = "2000", min = 0, max = 10_000_000)
+                int trainIterations,
+        @Param(
+                        value = "fixed, seeded meta-test episodes the accuracy is averaged over",
+                        defaultValue = "600",
+                        min = 2,
+                        max = 1_000_000)
+                int testEpisodes,
+        @Param(
+                        value = "fixed, seeded meta-validation episodes per evaluation",
+                        defaultValue = "100",
+                        min = 2,
+                        max = 1_000_000)
+                int validationEpisodes,
+        @Param(
+                        value = "outer steps between meta-validation evaluations",
+                        defaultValue = "100",
+                        min = 1,
+                        max = 10_000_000)
+                int evalEvery,
+        @Param(
+                        value = "outer steps between checkpoints",
+                        defaultValue = "100",
+                        min = 1,
+                        max = 10_000_000)
+                int checkpointEvery,
+        @Param(
+                        value = "dataset classes for meta-training and meta-validation",
+                        defaultValue = "[0, 1, 2, 3, 4]",
+                        min = 0)
+                List<Integer> trainClasses,
+        @Param(
+                        value = "dataset classes for meta-testing, unseen in meta-training",
+                        defaultValue = "[5, 6, 7, 8, 9]",
+                        min = 0)
+                List<Integer> testClasses,
+        @Param(
+                        value =
+                                "share of the training classes' images held out for meta-validation",
+                        defaultValue = "0.1",
+                        min = 0,
+                        max = 0.9,
+                        minExclusive = true)
+                double validationFraction,
+        @Param(
+                        value = "channels of each of the four conv blocks",
+                        defaultValue = "64",
+                        min = 1,
+                        max = 1024)
+                int channels)
+        implements MetaTrainingConfig {
+
+    /** Checks the class lists against each other and against {@code ways}. */
+    public ReptileConfig {
+        ConfigProblems problems = new ConfigProblems("config of baselines/reptile");
+        EpisodicTask.checkClasses(problems, trainClasses, testClasses, ways);
+        problems.throwIfAny();
+        trainClasses = List.copyOf(trainClasses);
+        testClasses = List.copyOf(testClasses);
+    }
+}

@@ -1,0 +1,120 @@
+package org.metaforge.plugins.baselines;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.metaforge.sdk.config.ConfigException;
+import org.metaforge.sdk.config.ConfigSchema;
+import org.metaforge.sdk.nn.Linear;
+import org.metaforge.sdk.nn.Sequential;
+import org.metaforge.sdk.run.RunResult;
+import org.metaforge.sdk.testkit.ComponentConformance;
+import org.metaforge.sdk.testkit.FirstOrderAutodiff;
+import org.metaforge.sdk.testkit.TestRunContext;
+
+class ReptileTest {
+
+    private static final ConfigSchema<ReptileConfig> SCHEMA = ConfigSchema.of(ReptileConfig.class);
+
+    @Test
+    void interpolatesTowardsTheMeanOfTheAdaptedWeights() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray theta = m.create(new double[] {1, 2});
+            List<NDArray> adapted =
+                    List.of(m.create(new double[] {3, 2}), m.create(new double[] {1, 6}));
+            Reptile.interpolate(theta, adapted, 0.5);
+            // mean (2, 4); (1, 2) + 0.5 ((2, 4) - (1, 2)) = (1.5, 3)
+            assertArrayEquals(new double[] {1.5, 3}, theta.toDoubleArray(), 1e-15);
+        }
+    }
+
+    @Test
+    void outerStepSizeIsAnnealedLinearlyToZero() {
+        assertEquals(1.0, Reptile.outerStep(1.0, 0, 10));
+        assertEquals(0.5, Reptile.outerStep(1.0, 5, 10), 1e-15);
+        assertEquals(0.04, Reptile.outerStep(0.4, 9, 10), 1e-15);
+    }
+
+    @Test
+    void outerStepOnATinyProblemIsTheHandComputedInterpolation() {
+        // Softmax regression on 2 features, 3 classes, from theta = 0: every class has
+        // probability 1/3, so one SGD step's gradient is known in closed form,
+        // dL/dW[c] = mean_b (1/3 - [y_b = c]) x_b and dL/db[c] = mean_b (1/3 - [y_b = c]).
+        Sequential net = Sequential.builder(new Shape(2)).add(Linear.of(3)).build();
+        double lr = 0.5;
+        double eps = 0.25;
+        double[][][] xs = {{{1, 0}, {0, 2}, {1, 1}}, {{-1, 3}, {2, -1}, {0, 1}}};
+        double[][][] xq = {{{2, 2}, {0, 1}, {1, -1}}, {{1, 1}, {3, 0}, {-2, 2}}};
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray theta = m.zeros(new Shape(9), ai.djl.ndarray.types.DataType.FLOAT64);
+            List<ConvClassifier.EpisodeTensors> tasks =
+                    List.of(task(m, xs[0], xq[0]), task(m, xs[1], xq[1]));
+            Reptile.step(new FirstOrderAutodiff(), net, theta, tasks, 1, lr, eps);
+            double[] expected = new double[9];
+            for (int t = 0; t < 2; t++) {
+                // support then query, labels 0, 1, 2 each (merged batch of 6)
+                double[][] x = {xs[t][0], xs[t][1], xs[t][2], xq[t][0], xq[t][1], xq[t][2]};
+                int[] y = {0, 1, 2, 0, 1, 2};
+                for (int c = 0; c < 3; c++) {
+                    for (int b = 0; b < 6; b++) {
+                        double r = 1.0 / 3 - (y[b] == c ? 1 : 0);
+                        // adapted = -lr g; mean over 2 tasks; theta + eps (mean - 0)
+                        expected[2 * c] += eps * 0.5 * -lr * r * x[b][0] / 6;
+                        expected[2 * c + 1] += eps * 0.5 * -lr * r * x[b][1] / 6;
+                        expected[6 + c] += eps * 0.5 * -lr * r / 6;
+                    }
+                }
+            }
+            assertArrayEquals(expected, theta.toDoubleArray(), 1e-14);
+            assertTrue(Math.abs(expected[0]) > 1e-3);
+        }
+    }
+
+    @Test
+    void runsReproduciblyAndRejectsBadValues() {
+        ComponentConformance.check(new Reptile());
+        Map<String, Object> c = new HashMap<>(MamlTest.small(4));
+        c.remove("first-order");
+        RunResult a = optimize(c, 3);
+        RunResult b = optimize(c, 3);
+        assertEquals(a.metrics(), b.metrics());
+        assertEquals(a.artifacts(), b.artifacts());
+        double acc = a.metric("test_accuracy");
+        assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
+        c.put("outer-step", 1.5);
+        ConfigException e = assertThrows(ConfigException.class, () -> SCHEMA.bind(c, "t"));
+        assertTrue(e.getMessage().contains("'outer-step': 1.5 is out of range"), e.getMessage());
+        c.put("outer-step", 0.5);
+        c.put("first-order", true);
+        ConfigException e2 = assertThrows(ConfigException.class, () -> SCHEMA.bind(c, "t"));
+        assertTrue(e2.getMessage().contains("first-order"), e2.getMessage());
+    }
+
+    private static RunResult optimize(Map<String, Object> config, long seed) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            return new Reptile()
+                    .optimize(
+                            TestRunContext.simple(m, seed),
+                            SCHEMA.bind(config, "t"),
+                            MamlTest.TASK);
+        }
+    }
+
+    private static ConvClassifier.EpisodeTensors task(NDManager m, double[][] s, double[][] q) {
+        return new ConvClassifier.EpisodeTensors(
+                m.create(s),
+                m.create(new int[] {0, 1, 2}),
+                m.create(q),
+                m.create(new int[] {0, 1, 2}));
+    }
+}
