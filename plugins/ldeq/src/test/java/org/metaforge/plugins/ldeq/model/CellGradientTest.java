@@ -19,7 +19,7 @@ class CellGradientTest {
         LdeqNetwork net = new LdeqNetwork(arch);
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(12);
-            Autodiff ad = new RetainingAutodiff();
+            Autodiff ad = new TestAutodiff();
             NDArray params = ImplicitGradientTest.contractive(net, m);
             NDArray images = m.randomUniform(0, 1, new Shape(2, 1, 32, 32), DataType.FLOAT64);
             NDArray inj = net.injection(params, images);

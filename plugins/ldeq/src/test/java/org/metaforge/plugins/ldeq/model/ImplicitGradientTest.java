@@ -35,10 +35,10 @@ class ImplicitGradientTest {
         LdeqNetwork net = new LdeqNetwork(TINY);
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(11);
-            Autodiff ad = new RetainingAutodiff();
+            Autodiff ad = new TestAutodiff();
             TestRunContext ctx = new TestRunContext(m, 3, ad, null, new HashMap<>());
             BoundSolver solver =
-                    Solvers.fixedPoint(
+                    TestSolvers.fixedPoint(
                             ctx,
                             Map.of(
                                     "max-iterations",

@@ -10,17 +10,17 @@ import org.metaforge.sdk.run.RunContext;
 import org.metaforge.sdk.solver.BoundSolver;
 
 /** Real solver components bound for tests. */
-final class Solvers {
+public final class TestSolvers {
 
-    private Solvers() {}
+    private TestSolvers() {}
 
-    static BoundSolver anderson(RunContext context, Map<String, ?> config) {
+    public static BoundSolver anderson(RunContext context, Map<String, ?> config) {
         AndersonConfig c = ConfigSchema.of(AndersonConfig.class).bind(config, "test anderson");
         AndersonSolver s = new AndersonSolver();
         return (f, z0) -> s.solve(context, c, f, z0);
     }
 
-    static BoundSolver fixedPoint(RunContext context, Map<String, ?> config) {
+    public static BoundSolver fixedPoint(RunContext context, Map<String, ?> config) {
         FixedPointConfig c = ConfigSchema.of(FixedPointConfig.class).bind(config, "test fpi");
         FixedPointSolver s = new FixedPointSolver();
         return (f, z0) -> s.solve(context, c, f, z0);

@@ -16,7 +16,7 @@ import org.metaforge.sdk.autodiff.Autodiff;
  * gradients, zeroing them before each call. Inputs must be leaves made by {@link #requireGradient}.
  * Test code only: plugins never touch the engine directly.
  */
-final class RetainingAutodiff implements Autodiff {
+public final class TestAutodiff implements Autodiff {
 
     @Override
     public Tape tape() {
