@@ -43,6 +43,7 @@ class MetaforgeRuntimeTest {
                             "baselines/sgd",
                             "fds/forward-hpo",
                             "fds/greedy-hpo",
+                            "ldeq/ldeq",
                             "solvers/anderson",
                             "solvers/broyden",
                             "solvers/fixed-point"),
