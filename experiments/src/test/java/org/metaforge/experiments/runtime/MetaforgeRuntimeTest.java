@@ -44,6 +44,7 @@ class MetaforgeRuntimeTest {
                             "fds/forward-hpo",
                             "fds/greedy-hpo",
                             "ldeq/ldeq",
+                            "ldeq/rwr",
                             "solvers/anderson",
                             "solvers/broyden",
                             "solvers/fixed-point"),

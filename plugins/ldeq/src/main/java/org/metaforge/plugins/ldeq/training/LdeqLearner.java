@@ -78,7 +78,7 @@ public class LdeqLearner implements Learner<LdeqConfig> {
     }
 
     /** The face generator the config's image size implies (all factors on). */
-    static FaceGeneratorConfig faces(LdeqConfig config) {
+    public static FaceGeneratorConfig faces(LdeqConfig config) {
         FaceGeneratorConfig d = FaceGeneratorConfig.defaults();
         return new FaceGeneratorConfig(
                 config.imageSize(),

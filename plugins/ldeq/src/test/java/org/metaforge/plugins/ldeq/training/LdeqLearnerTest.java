@@ -28,11 +28,11 @@ import org.metaforge.sdk.solver.BoundSolver;
 import org.metaforge.sdk.testkit.ComponentConformance;
 import org.metaforge.sdk.testkit.TestRunContext;
 
-class LdeqLearnerTest {
+public class LdeqLearnerTest {
 
     private static final ConfigSchema<LdeqConfig> SCHEMA = ConfigSchema.of(LdeqConfig.class);
 
-    static Map<String, Object> tiny() {
+    public static Map<String, Object> tiny() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("image-size", 32);
         c.put("heatmap-size", 8);
@@ -93,7 +93,41 @@ class LdeqLearnerTest {
         }
     }
 
-    static TestRunContext context(NDManager m, Map<String, byte[]> checkpoints) {
+    @Test
+    void explicitAndJacobianFreeModesMoveTheWeights() {
+        for (String[] mode : new String[][] {{"mode", "explicit"}, {"backward", "jacobian-free"}}) {
+            Map<String, Object> c = tiny();
+            c.put("steps", 2);
+            c.put("solver-race-faces", 0);
+            c.put(mode[0], mode[1]);
+            LdeqConfig config = SCHEMA.bind(c, "t");
+            try (NDManager m = NDManager.newBaseManager()) {
+                TestRunContext ctx = context(m, new HashMap<>());
+                RunResult r = new LdeqLearner().fit(ctx, config, null);
+                float[] trained =
+                        ModelWeights.decode(
+                                        m,
+                                        ctx.artifacts()
+                                                .load(TestRunContext.RUN_KEY, "model")
+                                                .orElseThrow(),
+                                        "trained")
+                                .weights()
+                                .toFloatArray();
+                float[] initial =
+                        new org.metaforge.plugins.ldeq.model.LdeqNetwork(config.architecture())
+                                .initialParameters(m, ctx.seeds().derive("init"))
+                                .toFloatArray();
+                double moved = 0;
+                for (int i = 0; i < trained.length; i++) {
+                    moved = Math.max(moved, Math.abs(trained[i] - initial[i]));
+                }
+                assertTrue(moved > 1e-4, mode[1] + " left the weights in place: " + moved);
+                assertTrue(Double.isFinite(r.metric("test_nme")), r.metrics().toString());
+            }
+        }
+    }
+
+    public static TestRunContext context(NDManager m, Map<String, byte[]> checkpoints) {
         Autodiff ad = new TestAutodiff();
         TestRunContext c = new TestRunContext(m, 7, ad, null, checkpoints);
         BoundSolver anderson = TestSolvers.anderson(c, Map.of("max-iterations", 6));
