@@ -46,6 +46,8 @@ class MetaforgeRuntimeTest {
                             "baselines/support-only",
                             "fds/forward-hpo",
                             "fds/greedy-hpo",
+                            "ldeq/ldeq",
+                            "ldeq/rwr",
                             "solvers/anderson",
                             "solvers/broyden",
                             "solvers/fixed-point"),

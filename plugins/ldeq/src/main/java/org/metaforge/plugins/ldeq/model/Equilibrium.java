@@ -1,0 +1,44 @@
+package org.metaforge.plugins.ldeq.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.function.UnaryOperator;
+import org.metaforge.sdk.solver.BoundSolver;
+import org.metaforge.sdk.solver.FixedPointResult;
+
+/**
+ * Inference by the equilibrium, without a graph: solve {@code z* = f(z*, x)} from a start, then
+ * take one more step (as the reference does at inference) for the heatmaps that are read out.
+ */
+public final class Equilibrium {
+
+    private Equilibrium() {}
+
+    /**
+     * A solved batch.
+     *
+     * @param heatmaps {@code f(z*)}, the heatmaps read out and the next frame's start under RwR
+     * @param solve the forward solve
+     */
+    public record Solved(NDArray heatmaps, FixedPointResult solve) {}
+
+    /**
+     * Solves from {@code z0} and takes one more step.
+     *
+     * @param params the parameters, on a manager the caller closes soon (views pile up there)
+     * @param injection the stem's output for the batch
+     */
+    public static Solved solve(
+            LdeqNetwork net, NDArray params, NDArray injection, NDArray z0, BoundSolver solver) {
+        return solve(z -> net.cell(params, z, injection), z0, solver);
+    }
+
+    /** Solves {@code z = map(z)} from {@code z0} and returns {@code map(z*)} with the solve. */
+    public static Solved solve(UnaryOperator<NDArray> map, NDArray z0, BoundSolver solver) {
+        FixedPointResult r = solver.solve(map, z0);
+        NDManager home = z0.getManager();
+        NDArray next = map.apply(r.z());
+        next.attach(home);
+        return new Solved(next, r);
+    }
+}

@@ -1,0 +1,44 @@
+package org.metaforge.plugins.ldeq.video;
+
+import java.util.Map;
+import org.metaforge.sdk.config.Param;
+
+/** Configuration of {@code ldeq/rwr}: which trained model, which videos, which RwR settings. */
+public record RwrConfig(
+        @Param(
+                        "cache key (hexadecimal, in full) of the ldeq/ldeq run whose 'model' artefact to load")
+                String modelKey,
+        @Param("the configuration that ldeq/ldeq run was given (it fixes the architecture)")
+                Map<String, Object> modelConfig,
+        @Param(
+                        value = "synthetic test videos per kind (easy, hard)",
+                        defaultValue = "8",
+                        min = 1,
+                        max = 100000)
+                int videos,
+        @Param(
+                        value = "validation videos per kind, to tune the filters on",
+                        defaultValue = "4",
+                        min = 1,
+                        max = 100000)
+                int validationVideos,
+        @Param(value = "frames per synthetic video", defaultValue = "40", min = 2, max = 100000)
+                int videoFrames,
+        @Param(
+                        value = "solver iterations per frame under RwR",
+                        defaultValue = "1",
+                        min = 1,
+                        max = 1000)
+                int rwrIterations,
+        @Param(
+                        value = "proximity weight gamma of constrained RwR",
+                        defaultValue = "0.5",
+                        min = 0,
+                        max = 100)
+                double rwrGamma,
+        @Param(
+                        value = "the solver component for per-frame inference and RwR",
+                        defaultValue = "solvers/anderson")
+                String solver,
+        @Param(value = "the solver's configuration for per-frame inference", defaultValue = "{}")
+                Map<String, Object> solverConfig) {}

@@ -1,0 +1,350 @@
+package org.metaforge.plugins.ldeq.video;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.metaforge.plugins.ldeq.face.FaceGeneratorConfig;
+import org.metaforge.plugins.ldeq.face.FaceImage;
+import org.metaforge.plugins.ldeq.face.FaceVideo;
+import org.metaforge.plugins.ldeq.face.VideoConfig;
+import org.metaforge.plugins.ldeq.face.VideoGenerator;
+import org.metaforge.plugins.ldeq.model.Equilibrium;
+import org.metaforge.plugins.ldeq.model.Heatmaps;
+import org.metaforge.plugins.ldeq.model.LdeqNetwork;
+import org.metaforge.sdk.metric.LandmarkMetrics;
+import org.metaforge.sdk.run.Plot;
+import org.metaforge.sdk.run.RunContext;
+import org.metaforge.sdk.run.RunResult;
+import org.metaforge.sdk.solver.BoundSolver;
+
+/**
+ * Landmarks on synthetic easy and hard videos by five methods: per-frame inference ({@code z0 = 0}
+ * every frame), the per-frame predictions smoothed by a tuned EMA and a tuned One-Euro filter, RwR
+ * with a warm start (the previous frame's equilibrium as the start, a small iteration budget) and
+ * constrained RwR.
+ *
+ * <p>Constrained RwR solves {@code z = (f(z, x_t) + gamma z_{t-1}) / (1 + gamma)}, whose fixed
+ * point satisfies {@code z - f(z, x_t) = gamma (z_{t-1} - z)}: the equilibrium condition relaxed by
+ * a proximity pull towards the previous frame's equilibrium (weight gamma), with the same budget
+ * and warm start. The filters' parameters are tuned on separate validation videos (half easy, half
+ * hard): the lowest NME among the settings whose NMF is at most warm-start RwR's NMF there (the
+ * comparison "NME at equal or lower NMF"); when none is that smooth, the smoothest setting.
+ */
+public final class VideoEvaluation {
+
+    /** The landmark whose trajectory is plotted (WFLW 54, the tip of the nose). */
+    static final int PLOTTED_LANDMARK = 54;
+
+    /**
+     * What to run.
+     *
+     * @param videos test videos per kind
+     * @param validationVideos validation videos per kind, for the filters
+     * @param frames frames per video
+     * @param rwrIterations the solver budget per frame under RwR
+     * @param gamma the proximity weight of constrained RwR
+     * @param solverId the solver component
+     * @param solverConfig its configuration (per-frame inference uses it as is)
+     */
+    public record Settings(
+            int videos,
+            int validationVideos,
+            int frames,
+            int rwrIterations,
+            double gamma,
+            String solverId,
+            Map<String, Object> solverConfig) {}
+
+    enum Method {
+        PER_FRAME,
+        RWR,
+        RWR_CONSTRAINED
+    }
+
+    private final RunContext ctx;
+    private final Settings settings;
+    private final LdeqNetwork net;
+    private final NDArray params;
+    private final BoundSolver full;
+    private final BoundSolver budget;
+    private final VideoGenerator generator;
+    private final double[] evaluations = new double[Method.values().length];
+    private final double[] frameCounts = new double[Method.values().length];
+
+    /** Prepares the evaluation of the trained {@code params}. */
+    public VideoEvaluation(
+            RunContext ctx,
+            Settings settings,
+            LdeqNetwork net,
+            NDArray params,
+            FaceGeneratorConfig faces) {
+        this.ctx = ctx;
+        this.settings = settings;
+        this.net = net;
+        this.params = params;
+        this.full = ctx.solver(settings.solverId(), settings.solverConfig());
+        Map<String, Object> small = new LinkedHashMap<>(settings.solverConfig());
+        small.put("max-iterations", settings.rwrIterations());
+        this.budget = ctx.solver(settings.solverId(), small);
+        this.generator = new VideoGenerator(faces, new VideoConfig(settings.frames(), 12));
+    }
+
+    /** Runs every method on validation and test videos and adds the table and the plot. */
+    public void run(RunResult.Builder result) {
+        List<FaceVideo> validation = new ArrayList<>();
+        validation.addAll(
+                generator.generate(
+                        ctx.seeds().derive("validation-videos", 0),
+                        settings.validationVideos(),
+                        false));
+        validation.addAll(
+                generator.generate(
+                        ctx.seeds().derive("validation-videos", 1),
+                        settings.validationVideos(),
+                        true));
+        double[][][] valPerFrame = infer(validation, Method.PER_FRAME);
+        double rwrNmf = mean(validation, infer(validation, Method.RWR))[1];
+        double bestAlpha = tuneEma(validation, valPerFrame, rwrNmf);
+        double[] bestEuro = tuneOneEuro(validation, valPerFrame, rwrNmf);
+        result.metric("filter_ema_alpha", bestAlpha);
+        result.metric("filter_one_euro_min_cutoff", bestEuro[0]);
+        result.metric("filter_one_euro_beta", bestEuro[1]);
+        result.metric("validation_rwr_nmf", rwrNmf);
+
+        StringBuilder table =
+                new StringBuilder(
+                        String.format(
+                                Locale.ROOT,
+                                "| method | easy NME | easy NMF | hard NME | hard NMF |%n"
+                                        + "|---|---|---|---|---|%n"));
+        Map<String, double[]> rows = new LinkedHashMap<>();
+        Plot plot = null;
+        for (boolean hard : new boolean[] {false, true}) {
+            String kind = hard ? "hard" : "easy";
+            List<FaceVideo> videos =
+                    generator.generate(
+                            ctx.seeds().derive("test-videos", hard ? 1 : 0),
+                            settings.videos(),
+                            hard);
+            double[][][] perFrame = infer(videos, Method.PER_FRAME);
+            Map<String, double[][][]> methods = new LinkedHashMap<>();
+            methods.put("per-frame", perFrame);
+            methods.put("per-frame + EMA", map(perFrame, p -> Filters.ema(p, bestAlpha)));
+            methods.put(
+                    "per-frame + One-Euro",
+                    map(perFrame, p -> Filters.oneEuro(p, bestEuro[0], bestEuro[1], 1.0)));
+            methods.put("RwR (warm start)", infer(videos, Method.RWR));
+            methods.put("RwR (constrained)", infer(videos, Method.RWR_CONSTRAINED));
+            for (Map.Entry<String, double[][][]> e : methods.entrySet()) {
+                double[] nmeNmf = mean(videos, e.getValue());
+                String key = e.getKey().replaceAll("[^A-Za-z]+", "_").toLowerCase(Locale.ROOT);
+                key = key.replaceAll("_+$", "");
+                result.metric("video_" + kind + "_" + key + "_nme", nmeNmf[0]);
+                result.metric("video_" + kind + "_" + key + "_nmf", nmeNmf[1]);
+                rows.computeIfAbsent(e.getKey(), k -> new double[4]);
+                rows.get(e.getKey())[hard ? 2 : 0] = nmeNmf[0];
+                rows.get(e.getKey())[hard ? 3 : 1] = nmeNmf[1];
+            }
+            if (hard) {
+                plot = trajectory(videos.get(0), methods);
+            }
+        }
+        rows.forEach(
+                (name, v) ->
+                        table.append(
+                                String.format(
+                                        Locale.ROOT,
+                                        "| %s | %.3f | %.3f | %.3f | %.3f |%n",
+                                        name,
+                                        v[0],
+                                        v[1],
+                                        v[2],
+                                        v[3])));
+        table.append(
+                String.format(
+                        Locale.ROOT,
+                        "(%d easy and %d hard videos of %d frames; mean over videos)%n",
+                        settings.videos(),
+                        settings.videos(),
+                        settings.frames()));
+        for (Method m : Method.values()) {
+            if (frameCounts[m.ordinal()] > 0) {
+                result.metric(
+                        "video_mean_evaluations_" + m.name().toLowerCase(Locale.ROOT),
+                        evaluations[m.ordinal()] / frameCounts[m.ordinal()]);
+            }
+        }
+        double[] pf = rows.get("per-frame");
+        double[] rwr = rows.get("RwR (warm start)");
+        result.metric("video_hard_rwr_nmf_reduction", 1 - rwr[3] / pf[3]);
+        result.artifact("rwr_table", table.toString());
+        ctx.info("RwR on synthetic videos:\n" + table);
+        result.plot("rwr_trajectory", plot);
+    }
+
+    private Plot trajectory(FaceVideo video, Map<String, double[][][]> methods) {
+        int t = video.frames().size();
+        double[] xs = new double[t];
+        double[] gt = new double[t];
+        for (int i = 0; i < t; i++) {
+            xs[i] = i;
+            gt[i] = video.frames().get(i).landmarks()[2 * PLOTTED_LANDMARK];
+        }
+        List<Plot.Series> series = new ArrayList<>();
+        series.add(new Plot.Series("ground truth", xs, gt));
+        for (Map.Entry<String, double[][][]> e : methods.entrySet()) {
+            double[] ys = new double[t];
+            for (int i = 0; i < t; i++) {
+                ys[i] = e.getValue()[0][i][2 * PLOTTED_LANDMARK];
+            }
+            series.add(new Plot.Series(e.getKey(), xs, ys));
+        }
+        return new Plot(
+                "hard video 0: x of landmark " + PLOTTED_LANDMARK, "frame", "x (pixels)", series);
+    }
+
+    private static double[][][] map(
+            double[][][] in, java.util.function.Function<double[][], double[][]> f) {
+        double[][][] out = new double[in.length][][];
+        for (int v = 0; v < in.length; v++) {
+            out[v] = f.apply(in[v]);
+        }
+        return out;
+    }
+
+    /** Mean over videos of video NME (percent) and NMF. */
+    static double[] mean(List<FaceVideo> videos, double[][][] predictions) {
+        double nme = 0;
+        double nmf = 0;
+        for (int v = 0; v < videos.size(); v++) {
+            double[][] gt = videos.get(v).landmarks();
+            nme += LandmarkMetrics.videoNme(predictions[v], gt);
+            nmf += LandmarkMetrics.nmf(predictions[v], gt);
+        }
+        return new double[] {nme / videos.size(), nmf / videos.size()};
+    }
+
+    private double tuneEma(List<FaceVideo> videos, double[][][] perFrame, double targetNmf) {
+        double[] grid = {1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1};
+        double best = Double.NaN;
+        double bestScore = Double.POSITIVE_INFINITY;
+        double smoothest = grid[0];
+        double smoothestNmf = Double.POSITIVE_INFINITY;
+        for (double a : grid) {
+            double[] r = mean(videos, map(perFrame, p -> Filters.ema(p, a)));
+            if (r[1] <= targetNmf && r[0] < bestScore) {
+                bestScore = r[0];
+                best = a;
+            }
+            if (r[1] < smoothestNmf) {
+                smoothestNmf = r[1];
+                smoothest = a;
+            }
+        }
+        return Double.isNaN(best) ? smoothest : best;
+    }
+
+    private double[] tuneOneEuro(List<FaceVideo> videos, double[][][] perFrame, double targetNmf) {
+        double[] cutoffs = {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0};
+        double[] betas = {0, 0.001, 0.01, 0.1, 1.0};
+        double[] best = null;
+        double bestScore = Double.POSITIVE_INFINITY;
+        double[] smoothest = null;
+        double smoothestNmf = Double.POSITIVE_INFINITY;
+        for (double c : cutoffs) {
+            for (double b : betas) {
+                double[] r = mean(videos, map(perFrame, p -> Filters.oneEuro(p, c, b, 1.0)));
+                if (r[1] <= targetNmf && r[0] < bestScore) {
+                    bestScore = r[0];
+                    best = new double[] {c, b};
+                }
+                if (r[1] < smoothestNmf) {
+                    smoothestNmf = r[1];
+                    smoothest = new double[] {c, b};
+                }
+            }
+        }
+        return best != null ? best : smoothest;
+    }
+
+    /** Predictions {@code [video][frame][196]} in pixels, the videos batched frame by frame. */
+    double[][][] infer(List<FaceVideo> videos, Method method) {
+        int n = videos.size();
+        int frames = videos.get(0).frames().size();
+        int side = videos.get(0).frames().get(0).width();
+        double[][][] out = new double[n][frames][];
+        NDManager home = params.getManager();
+        try (NDManager carry = home.newSubManager()) {
+            NDArray previous = null;
+            for (int t = 0; t < frames; t++) {
+                ctx.checkCancelled();
+                try (NDManager frame = home.newSubManager()) {
+                    NDArray p = params.duplicate();
+                    p.attach(frame);
+                    NDArray images = images(frame, videos, t, side);
+                    NDArray injection = net.injection(p, images);
+                    Equilibrium.Solved solved;
+                    if (method == Method.PER_FRAME || previous == null) {
+                        solved =
+                                Equilibrium.solve(
+                                        net,
+                                        p,
+                                        injection,
+                                        net.zeros(frame, n, DataType.FLOAT32),
+                                        full);
+                    } else {
+                        NDArray start = previous.duplicate();
+                        start.attach(frame);
+                        UnaryOperator<NDArray> map;
+                        if (method == Method.RWR) {
+                            map = z -> net.cell(p, z, injection);
+                        } else {
+                            NDArray anchor = start.mul(settings.gamma());
+                            double scale = 1 / (1 + settings.gamma());
+                            map = z -> net.cell(p, z, injection).add(anchor).mul(scale);
+                        }
+                        solved = Equilibrium.solve(map, start, budget);
+                    }
+                    evaluations[method.ordinal()] += solved.solve().evaluations();
+                    frameCounts[method.ordinal()]++;
+                    float[] coords = Heatmaps.coordinates(solved.heatmaps()).toFloatArray();
+                    int per = coords.length / n;
+                    for (int v = 0; v < n; v++) {
+                        out[v][t] = new double[per];
+                        for (int j = 0; j < per; j++) {
+                            out[v][t][j] = coords[v * per + j] * side;
+                        }
+                    }
+                    NDArray next = solved.heatmaps().duplicate();
+                    next.attach(carry);
+                    if (previous != null) {
+                        previous.close();
+                    }
+                    previous = next;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static NDArray images(NDManager m, List<FaceVideo> videos, int t, int side) {
+        float[] pixels = new float[videos.size() * side * side];
+        for (int v = 0; v < videos.size(); v++) {
+            FaceImage f = videos.get(v).frames().get(t);
+            int n = side * side;
+            for (int c = 0; c < f.channels(); c++) {
+                for (int i = 0; i < n; i++) {
+                    pixels[v * n + i] += f.pixels()[c * n + i] / f.channels();
+                }
+            }
+        }
+        return m.create(pixels, new Shape(videos.size(), 1, side, side));
+    }
+}
