@@ -53,6 +53,9 @@ public class LdeqLearner implements Learner<LdeqConfig> {
     /** The artefact holding the trained weights ({@link ModelWeights}, empty state). */
     public static final String MODEL_ARTIFACT = "model";
 
+    /** This component's id. */
+    public static final String ID = "ldeq/ldeq";
+
     /** A mean training loss above this (coordinates are in [0, 1]) means training blew up. */
     static final double DIVERGED_LOSS = 10;
 

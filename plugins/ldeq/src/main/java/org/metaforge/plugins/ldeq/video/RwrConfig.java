@@ -3,12 +3,15 @@ package org.metaforge.plugins.ldeq.video;
 import java.util.Map;
 import org.metaforge.sdk.config.Param;
 
-/** Configuration of {@code ldeq/rwr}: which trained model, which videos, which RwR settings. */
+/**
+ * Configuration of {@code ldeq/rwr}: which trained model (by its training configuration), which
+ * videos, which RwR settings.
+ */
 public record RwrConfig(
         @Param(
-                        "cache key (hexadecimal, in full) of the ldeq/ldeq run whose 'model' artefact to load")
-                String modelKey,
-        @Param("the configuration that ldeq/ldeq run was given (it fixes the architecture)")
+                        "the ldeq/ldeq training configuration; that model is trained once as a"
+                                + " cached trial (or found in the store, e.g. from a run of the"
+                                + " same spec) and its saved weights are used")
                 Map<String, Object> modelConfig,
         @Param(
                         value = "synthetic test videos per kind (easy, hard)",

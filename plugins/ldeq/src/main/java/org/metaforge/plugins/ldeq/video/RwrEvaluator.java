@@ -12,6 +12,7 @@ import org.metaforge.sdk.run.RunContext;
 import org.metaforge.sdk.run.RunFailedException;
 import org.metaforge.sdk.run.RunResult;
 import org.metaforge.sdk.run.Task;
+import org.metaforge.sdk.run.Trials;
 import org.pf4j.Extension;
 
 /**
@@ -48,33 +49,49 @@ public class RwrEvaluator implements Learner<RwrConfig> {
     public RunResult fit(RunContext ctx, RwrConfig config, Task task) {
         LdeqConfig model =
                 ConfigSchema.of(LdeqConfig.class).bind(config.modelConfig(), "model-config");
+        RunResult.Builder result = RunResult.builder();
+        // The model is an ordinary ldeq/ldeq trial: the same configuration and seed give the key
+        // of a run of ldeq-synthetic.yaml, so a model trained there is found, not retrained.
+        Trials.TrialResult trial =
+                ctx.trials().run(LdeqLearner.ID, config.modelConfig(), task, ctx.seed());
+        ctx.info(
+                (trial.cached() ? "Using the stored" : "Trained the")
+                        + " ldeq/ldeq model "
+                        + trial.key().substring(0, Math.min(12, trial.key().length()))
+                        + " (still-face NME "
+                        + String.format(
+                                java.util.Locale.ROOT,
+                                "%.3f",
+                                trial.result().metrics().getOrDefault("test_nme", Double.NaN))
+                        + ").");
         byte[] bytes =
                 ctx.artifacts()
-                        .load(config.modelKey(), LdeqLearner.MODEL_ARTIFACT)
+                        .load(trial.key(), LdeqLearner.MODEL_ARTIFACT)
                         .orElseThrow(
                                 () ->
                                         new RunFailedException(
-                                                "No '"
+                                                "The stored ldeq/ldeq trial "
+                                                        + trial.key()
+                                                        + " has no '"
                                                         + LdeqLearner.MODEL_ARTIFACT
-                                                        + "' artefact under key "
-                                                        + config.modelKey()
-                                                        + "; run ldeq/ldeq first and give its"
-                                                        + " full key (metaforge runs)."));
+                                                        + "' artefact (it predates saving"
+                                                        + " models); run again with --no-cache."));
         NDArray params =
-                ModelWeights.decode(ctx.manager(), bytes, "model of ldeq/ldeq " + config.modelKey())
+                ModelWeights.decode(ctx.manager(), bytes, "model of ldeq/ldeq " + trial.key())
                         .weights();
         LdeqNetwork net = new LdeqNetwork(model.architecture());
         if (params.size() != net.parameterCount()) {
             throw new RunFailedException(
-                    "The model under key "
-                            + config.modelKey()
+                    "The model of trial "
+                            + trial.key()
                             + " has "
                             + params.size()
                             + " parameters but model-config describes "
                             + net.parameterCount()
-                            + "; pass the configuration that run was given.");
+                            + ".");
         }
-        RunResult.Builder result = RunResult.builder();
+        result.metric(
+                "model_test_nme", trial.result().metrics().getOrDefault("test_nme", Double.NaN));
         long started = System.nanoTime();
         new VideoEvaluation(
                         ctx,

@@ -128,8 +128,14 @@ public class LdeqLearnerTest {
     }
 
     public static TestRunContext context(NDManager m, Map<String, byte[]> checkpoints) {
+        return context(m, checkpoints, null);
+    }
+
+    /** The same, with {@code trials} answering {@link TestRunContext#trials()}. */
+    public static TestRunContext context(
+            NDManager m, Map<String, byte[]> checkpoints, org.metaforge.sdk.run.Trials trials) {
         Autodiff ad = new TestAutodiff();
-        TestRunContext c = new TestRunContext(m, 7, ad, null, checkpoints);
+        TestRunContext c = new TestRunContext(m, 7, ad, trials, checkpoints);
         BoundSolver anderson = TestSolvers.anderson(c, Map.of("max-iterations", 6));
         c.withSolver("solvers/anderson", anderson);
         c.withSolver("solvers/fixed-point", TestSolvers.fixedPoint(c, Map.of("max-iterations", 6)));
