@@ -45,7 +45,11 @@ class MetaforgeRuntimeTest {
                             "fds/greedy-hpo",
                             "solvers/anderson",
                             "solvers/broyden",
-                            "solvers/fixed-point"),
+                            "solvers/fixed-point",
+                            "zskt/kd",
+                            "zskt/kd-at",
+                            "zskt/scratch",
+                            "zskt/zero-shot"),
                     mf.components().ids());
             ExperimentSpec spec = mf.specs().parse(TINY, null, "tiny");
             RunRecord first = mf.run(spec);
