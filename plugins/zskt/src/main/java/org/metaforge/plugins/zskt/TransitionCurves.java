@@ -70,7 +70,10 @@ record TransitionCurves(double[] meanA, double[] meanB, double mte, long curves)
             }
             try (NDManager sm = run.newSubManager()) {
                 a.w().tempAttach(sm);
-                b.w().tempAttach(sm);
+                if (b.w() != a.w()) {
+                    // attaching one array twice would close it with the manager
+                    b.w().tempAttach(sm);
+                }
                 NDArray x = images.get(new NDIndex("{}", sm.create(src)));
                 x.attach(sm);
                 NDArray onehot = sm.create(target).oneHot(classes, x.getDataType());
