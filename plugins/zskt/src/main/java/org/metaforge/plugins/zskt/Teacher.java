@@ -43,7 +43,8 @@ record Teacher(Net net, NDArray w, ModelState state, String key, RunResult resul
     static Teacher obtain(RunContext ctx, Map<String, Object> config, Task task) {
         Trials.TrialResult trial =
                 ctx.trials().run(LEARNER, config, task, ctx.seeds().derive("teacher"));
-        Net net = network(config, task.train().sampleShape(), task.train().numClasses());
+        // shapes from the evaluation part: a zero-shot distiller never looks at task.train()
+        Net net = network(config, task.eval().sampleShape(), task.eval().numClasses());
         Double trained = trial.result().metrics().get("parameters");
         if (trained != null && trained.longValue() != net.model().parameterCount()) {
             throw new RunFailedException(

@@ -15,7 +15,9 @@ import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.config.ConfigSchema;
 import org.metaforge.sdk.nn.ModelWeights;
 import org.metaforge.sdk.run.RunResult;
+import org.metaforge.sdk.run.Task;
 import org.metaforge.sdk.testkit.ComponentConformance;
+import org.metaforge.sdk.testkit.SyntheticImages;
 
 /** A tiny zero-shot run end to end: metrics, artefacts, resumption and configuration checks. */
 class ZeroShotDistillerTest {
@@ -64,6 +66,19 @@ class ZeroShotDistillerTest {
             byte[] png = straight.artifact("samples-4.png").orElseThrow();
             assertEquals((byte) 0x89, png[0]);
             assertEquals('P', png[1]);
+        }
+    }
+
+    @Test
+    void neverLooksAtTheTrainingImages() {
+        ZeroShotDistiller d = new ZeroShotDistiller();
+        Task other =
+                new Task(SyntheticImages.bands("other", 40, 4, 16, 16, 99), Fixtures.EVAL, "test");
+        try (NDManager m = NDManager.newBaseManager()) {
+            RunResult a =
+                    d.distill(new Fixtures.Context(m, new HashMap<>(), -1), tiny(), Fixtures.TASK);
+            RunResult b = d.distill(new Fixtures.Context(m, new HashMap<>(), -1), tiny(), other);
+            assertEquals(a.metrics(), b.metrics());
         }
     }
 
