@@ -110,7 +110,24 @@ final class RunCommand implements MetaforgeCli.Command {
                                         + " and "
                                         + outDir.resolve("report.html"));
             }
+            writeImageArtifacts(mf, plan, outDir, cli);
             return ExitCode.OK;
+        }
+    }
+
+    /**
+     * Copies the run's binary artefacts named {@code *.png} (e.g. zskt's grids of generated
+     * samples) from the store into {@code outDir}, beside the plots.
+     */
+    private static void writeImageArtifacts(Metaforge mf, Plan plan, Path outDir, MetaforgeCli cli)
+            throws IOException, BadInputException {
+        org.metaforge.store.ResultStore store = mf.store().get();
+        for (String name : store.artifactNames(plan.key())) {
+            if (name.endsWith(".png") && name.matches("[A-Za-z0-9._-]+") && !name.startsWith(".")) {
+                byte[] bytes = store.getArtifact(plan.key(), name).orElseThrow();
+                java.nio.file.Files.write(outDir.resolve(name), bytes);
+                cli.out().println("wrote " + outDir.resolve(name));
+            }
         }
     }
 

@@ -50,7 +50,11 @@ class MetaforgeRuntimeTest {
                             "ldeq/rwr",
                             "solvers/anderson",
                             "solvers/broyden",
-                            "solvers/fixed-point"),
+                            "solvers/fixed-point",
+                            "zskt/kd",
+                            "zskt/kd-at",
+                            "zskt/scratch",
+                            "zskt/zero-shot"),
                     mf.components().ids());
             ExperimentSpec spec = mf.specs().parse(TINY, null, "tiny");
             RunRecord first = mf.run(spec);
