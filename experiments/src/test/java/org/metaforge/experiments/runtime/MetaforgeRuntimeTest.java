@@ -41,6 +41,8 @@ class MetaforgeRuntimeTest {
                             "baselines/protonet",
                             "baselines/random-search",
                             "baselines/sgd",
+                            "baselines/sgd-hd",
+                            "baselines/successive-halving",
                             "fds/forward-hpo",
                             "fds/greedy-hpo",
                             "solvers/anderson",
