@@ -5,8 +5,8 @@ import ai.djl.ndarray.types.DataType;
 
 /**
  * The update of SGD-HD and SGDN-HD (Baydin et al., "Online learning rate adaptation with
- * hypergradient descent", ICLR 2018, Algorithms 2 and 3): SGD, optionally with Nesterov momentum,
- * whose learning rate follows its own one-step hypergradient.
+ * hypergradient descent", ICLR 2018, section 2): SGD, optionally with Nesterov momentum, whose
+ * learning rate follows its own one-step hypergradient.
  *
  * <p>Write the step as {@code theta_t = theta_{t-1} - alpha d_{t-1}}, with the direction {@code d =
  * g} for SGD and {@code d = g + mu v}, {@code v <- mu v + g}, for Nesterov momentum. Then the
@@ -72,7 +72,7 @@ final class HypergradientRule {
      */
     double step(NDArray theta, NDArray gradient) {
         lastHypergradient = hypergradient(gradient);
-        // eq. of Algorithm 2/3: alpha_t = alpha_{t-1} - beta h_t
+        // SGD-HD / SGDN-HD: alpha_t = alpha_{t-1} - beta h_t, before the step that uses it
         alpha -= beta * lastHypergradient;
         velocity.muli(mu).addi(gradient);
         NDArray d = mu == 0 ? gradient : gradient.add(velocity.mul(mu));

@@ -90,10 +90,11 @@ public class SuccessiveHalving implements MetaOptimizer<SuccessiveHalvingConfig>
         }
         List<Integer> budgets = budgets(config);
         long planned = 0;
-        for (int k = 0, alive = n;
-                k < budgets.size();
-                k++, alive = Math.max(1, alive / config.eta())) {
-            planned += alive;
+        // the rung sizes n, n/eta, ... as budgets() counts them
+        int left = n;
+        for (int k = 0; k < budgets.size(); k++) {
+            planned += left;
+            left = Math.max(1, left / config.eta());
         }
         RunResult.Builder out = RunResult.builder();
         SearchCurve curve = new SearchCurve("successive halving");
