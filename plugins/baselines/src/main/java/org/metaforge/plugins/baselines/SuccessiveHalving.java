@@ -230,6 +230,18 @@ public class SuccessiveHalving implements MetaOptimizer<SuccessiveHalvingConfig>
                     ctx.trials().run(config.learner(), bestCfg, task, seeds.derive("final"));
             fin.result().metrics().forEach(out::metric);
             fin.result().plots().forEach((k, p) -> out.plot("final-" + k, p));
+            out.event(
+                    "the "
+                            + task.evalName()
+                            + " metrics are the best configuration's, retrained for "
+                            + best.epochs
+                            + " epochs on the full training set");
+        } else {
+            out.event(
+                    "retrain is off: no "
+                            + task.evalName()
+                            + " metrics; the best configuration's validation accuracy is from its"
+                            + " final rung");
         }
         return out.build();
     }

@@ -154,6 +154,12 @@ class SuccessiveHalvingTest {
         assertSame(task, tasks.get(30));
         assertEquals("validation", tasks.get(0).evalName());
         assertEquals(30, ((List<?>) r.artifacts().get("rungs")).size());
+        assertTrue(
+                r.events()
+                        .contains(
+                                "the test metrics are the best configuration's, retrained for 8 epochs on"
+                                        + " the full training set"),
+                r.events().toString());
     }
 
     @Test
