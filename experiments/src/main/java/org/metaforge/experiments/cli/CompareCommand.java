@@ -9,15 +9,19 @@ import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import org.metaforge.experiments.report.RunReportWriter;
 import org.metaforge.framework.BadInputException;
 import org.metaforge.framework.Metaforge;
 import org.metaforge.framework.run.ExperimentSpec;
 import org.metaforge.framework.run.RunRecord;
+import org.metaforge.sdk.run.Plot;
 
 /**
  * {@code metaforge compare SPEC... --seeds 1,2,3}: runs every spec under every seed (answering from
  * the store what it already holds) and prints a Markdown table of one metric, mean and sample
- * standard deviation over the seeds, with the wall time each run took when it was computed.
+ * standard deviation over the seeds, with the wall time each run took when it was computed; with
+ * {@code --plot NAME}, also one PNG overlaying that plot of every run (e.g. the HPO methods' best
+ * validation accuracy against epochs spent).
  */
 final class CompareCommand implements MetaforgeCli.Command {
 
@@ -45,6 +49,22 @@ final class CompareCommand implements MetaforgeCli.Command {
                         .argName("FILE")
                         .desc("also write the table to FILE")
                         .build());
+        o.addOption(
+                Option.builder()
+                        .longOpt("plot")
+                        .hasArg()
+                        .argName("NAME")
+                        .desc(
+                                "overlay the plot NAME of every run (e.g. best-vs-epochs) in one"
+                                        + " PNG")
+                        .build());
+        o.addOption(
+                Option.builder()
+                        .longOpt("plot-out")
+                        .hasArg()
+                        .argName("FILE")
+                        .desc("where --plot writes (default metaforge-out/compare-NAME.png)")
+                        .build());
         return o;
     }
 
@@ -71,6 +91,13 @@ final class CompareCommand implements MetaforgeCli.Command {
         }
         List<Long> seeds = seeds(cl);
         String metric = cl.getOptionValue("metric", "test_accuracy");
+        String plotName = cl.getOptionValue("plot");
+        if (cl.hasOption("plot-out") && plotName == null) {
+            throw new BadInputException(
+                    "--plot-out needs --plot NAME, the plot to overlay (e.g. --plot"
+                            + " best-vs-epochs).");
+        }
+        List<Labeled> plots = new ArrayList<>();
         MetaforgeCli.checkPluginDirs(cl);
         try (Metaforge mf = cli.runtime(cl)) {
             cli.reportPluginProblems(mf);
@@ -100,6 +127,22 @@ final class CompareCommand implements MetaforgeCli.Command {
                                         + r.result().metrics().keySet()
                                         + ". Choose one with --metric.");
                     }
+                    if (plotName != null) {
+                        Plot p = r.result().plots().get(plotName);
+                        if (p == null) {
+                            throw new BadInputException(
+                                    "The result of "
+                                            + spec.name()
+                                            + " (seed "
+                                            + seed
+                                            + ") has no plot '"
+                                            + plotName
+                                            + "'; it has "
+                                            + r.result().plots().keySet()
+                                            + ". Choose one with --plot.");
+                        }
+                        plots.add(new Labeled(label(spec.name(), seed, own.size() > 1), p));
+                    }
                     double wall = ((Number) r.provenance().get("wall_seconds")).doubleValue();
                     row = new Row(spec.name(), r.componentId(), row.values(), row.walls());
                     row.values().add(value);
@@ -127,8 +170,40 @@ final class CompareCommand implements MetaforgeCli.Command {
                 Files.writeString(out, table);
                 cli.err().println("wrote " + out);
             }
+            if (plotName != null) {
+                Path file =
+                        Path.of(
+                                cl.getOptionValue(
+                                        "plot-out", "metaforge-out/compare-" + plotName + ".png"));
+                RunReportWriter.writePng(overlay(plots), file);
+                cli.err().println("wrote " + file);
+            }
             return ExitCode.OK;
         }
+    }
+
+    /** A run's plot and the legend label of its series. */
+    record Labeled(String label, Plot plot) {}
+
+    private static String label(String spec, long seed, boolean severalSeeds) {
+        return severalSeeds ? spec + " (seed " + seed + ")" : spec;
+    }
+
+    /**
+     * One plot holding every series of {@code plots}: a series is named by its run's label, plus
+     * its own name when its plot has several series. Title and axes come from the first plot.
+     */
+    static Plot overlay(List<Labeled> plots) {
+        List<Plot.Series> series = new ArrayList<>();
+        for (Labeled l : plots) {
+            boolean several = l.plot().series().size() > 1;
+            for (Plot.Series s : l.plot().series()) {
+                String name = several ? l.label() + ": " + s.name() : l.label();
+                series.add(new Plot.Series(name, s.x(), s.y()));
+            }
+        }
+        Plot first = plots.get(0).plot();
+        return new Plot(first.title(), first.xLabel(), first.yLabel(), series);
     }
 
     /** One spec's figures over the seeds. */

@@ -30,6 +30,12 @@ final class PlotRenderer {
     static final int WIDTH = 800;
     static final int HEIGHT = 500;
 
+    /**
+     * Legend entries with more characters than this in total are stacked one per line, since a
+     * horizontal legend that long runs off the image (e.g. one entry per spec and seed).
+     */
+    static final int MAX_LEGEND_CHARS_IN_A_ROW = 90;
+
     /** Series longer than this are drawn without point markers, which would only blur the line. */
     static final int MAX_POINTS_WITH_MARKERS = 40;
 
@@ -77,6 +83,7 @@ final class PlotRenderer {
         style(chart.getStyler());
         Set<String> usedNames = new HashSet<>();
         int drawn = 0;
+        int legendChars = 0;
         for (int i = 0; i < plot.series().size(); i++) {
             Plot.Series s = plot.series().get(i);
             double[][] points = drawablePoints(s);
@@ -85,6 +92,7 @@ final class PlotRenderer {
             }
             String name = uniqueName(s.name(), i + 1, usedNames);
             XYSeries series = chart.addSeries(name, points[0], points[1]);
+            legendChars += name.length() + 6;
             series.setLineColor(PALETTE[drawn % PALETTE.length]);
             series.setMarkerColor(PALETTE[drawn % PALETTE.length]);
             series.setLineStyle(new BasicStroke(2f));
@@ -95,6 +103,9 @@ final class PlotRenderer {
             drawn++;
         }
         chart.getStyler().setLegendVisible(drawn > 1);
+        if (legendChars > MAX_LEGEND_CHARS_IN_A_ROW) {
+            chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+        }
         return chart;
     }
 

@@ -85,6 +85,22 @@ public final class RunReportWriter {
     }
 
     /**
+     * Writes {@code plot} as a PNG line chart to {@code file}, creating its directory.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public static void writePng(Plot plot, Path file) throws IOException {
+        Objects.requireNonNull(plot, "plot");
+        byte[] png = PlotRenderer.png(plot);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        try (StagedFiles files = new StagedFiles(dir)) {
+            files.stage(file.getFileName().toString(), png);
+            files.commit();
+        }
+    }
+
+    /**
      * A short table of the metrics for the terminal, one {@code name value} line each, names
      * left-aligned and values right-aligned, in the result's order; no trailing newline. {@code
      * "(no metrics)"} when there are none.

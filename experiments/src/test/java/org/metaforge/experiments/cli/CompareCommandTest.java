@@ -1,10 +1,16 @@
 package org.metaforge.experiments.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.metaforge.experiments.report.RunReportWriter;
+import org.metaforge.sdk.run.Plot;
 
 class CompareCommandTest {
 
@@ -27,5 +33,44 @@ class CompareCommandTest {
         assertEquals(3, lines.size(), t);
         assertTrue(lines.get(0).contains("test_accuracy (mean ± std)"), t);
         assertEquals("| a | x/y | 0.6000 ± 0.1414 | 0.5000, 0.7000 | 12.0 ± 2.8 |", lines.get(2));
+    }
+
+    @Test
+    void overlaysTheNamedPlotOfEveryRunInOnePng(@TempDir Path dir) throws Exception {
+        Plot rs =
+                new Plot(
+                        "Best validation accuracy vs training epochs spent",
+                        "epochs spent",
+                        "best validation accuracy",
+                        List.of(
+                                new Plot.Series(
+                                        "random search",
+                                        new double[] {8, 16},
+                                        new double[] {0.8, 0.85})));
+        Plot sh =
+                new Plot(
+                        "other title",
+                        "x",
+                        "y",
+                        List.of(
+                                new Plot.Series("a", new double[] {1, 2}, new double[] {0.5, 0.6}),
+                                new Plot.Series("b", new double[] {3}, new double[] {0.7})));
+        Plot o =
+                CompareCommand.overlay(
+                        List.of(
+                                new CompareCommand.Labeled("rs-spec", rs),
+                                new CompareCommand.Labeled("sh-spec (seed 2)", sh)));
+        assertEquals("Best validation accuracy vs training epochs spent", o.title());
+        assertEquals("epochs spent", o.xLabel());
+        assertEquals(
+                List.of("rs-spec", "sh-spec (seed 2): a", "sh-spec (seed 2): b"),
+                o.series().stream().map(Plot.Series::name).toList());
+        assertArrayEquals(new double[] {0.5, 0.6}, o.series().get(1).y());
+        Path png = dir.resolve("sub/compare.png");
+        RunReportWriter.writePng(o, png);
+        byte[] bytes = Files.readAllBytes(png);
+        assertArrayEquals(
+                new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(bytes, 4));
+        assertTrue(bytes.length > 5000, "an 800x500 chart, " + bytes.length + " bytes");
     }
 }

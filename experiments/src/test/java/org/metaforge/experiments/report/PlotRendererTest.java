@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.metaforge.sdk.run.Plot;
 
@@ -77,5 +78,29 @@ class PlotRendererTest {
         XYSeries second = chart.getSeriesMap().get("same (2)");
         assertEquals(1, second.getXData().length);
         assertTrue(PlotRenderer.png(plot).length > 0);
+    }
+
+    @Test
+    void longLegendsAreStackedOnePerLine() {
+        double[] x = {1, 2};
+        XYChart shortNames =
+                PlotRenderer.chart(
+                        new Plot(
+                                "t",
+                                "x",
+                                "y",
+                                List.of(new Plot.Series("a", x, x), new Plot.Series("b", x, x))));
+        XYChart longNames =
+                PlotRenderer.chart(
+                        new Plot(
+                                "t",
+                                "x",
+                                "y",
+                                List.of(
+                                        new Plot.Series("successive-halving-fashion-mnist", x, x),
+                                        new Plot.Series("random-search-16x8-fashion-mnist", x, x),
+                                        new Plot.Series("sgd-hd-fashion-mnist (seed 2)", x, x))));
+        assertEquals(Styler.LegendLayout.Horizontal, shortNames.getStyler().getLegendLayout());
+        assertEquals(Styler.LegendLayout.Vertical, longNames.getStyler().getLegendLayout());
     }
 }

@@ -43,6 +43,8 @@ class MetaforgeRuntimeTest {
                             "baselines/random-search",
                             "baselines/reptile",
                             "baselines/sgd",
+                            "baselines/sgd-hd",
+                            "baselines/successive-halving",
                             "baselines/support-only",
                             "fds/forward-hpo",
                             "fds/greedy-hpo",

@@ -76,15 +76,18 @@ public class RandomSearch implements MetaOptimizer<RandomSearchConfig> {
         int bestIndex = -1;
         double bestAcc = Double.NEGATIVE_INFINITY;
         int fromStore = 0;
+        SearchCurve curve = new SearchCurve("random search");
         try (Progress progress = ctx.progress("random search", config.trials(), "trial")) {
             for (int i = 0; i < config.trials(); i++) {
                 ctx.checkCancelled();
                 Map<String, Object> cfg = sample(config, seeds.random("trial", i));
                 double acc;
                 String note;
+                RunResult trial = null;
                 try {
                     Trials.TrialResult tr =
                             ctx.trials().run(config.learner(), cfg, inner, innerSeed);
+                    trial = tr.result();
                     acc = tr.result().metric("validation_accuracy");
                     note = tr.cached() ? " (from store)" : "";
                     fromStore += tr.cached() ? 1 : 0;
@@ -109,6 +112,7 @@ public class RandomSearch implements MetaOptimizer<RandomSearchConfig> {
                     bestAcc = acc;
                     bestIndex = i;
                 }
+                curve.add(SearchCurve.epochsOf(trial, cfg), acc);
                 xs[i] = i + 1;
                 ys[i] = acc;
                 best[i] = bestAcc;
@@ -131,6 +135,7 @@ public class RandomSearch implements MetaOptimizer<RandomSearchConfig> {
             out.event(fromStore + " of " + config.trials() + " trials came from the store");
         }
         Map<String, Object> bestCfg = sample(config, seeds.random("trial", bestIndex));
+        curve.report(out);
         out.metric("best_validation_accuracy", bestAcc)
                 .metric("best_trial", bestIndex + 1)
                 .artifact("best_config", bestCfg)

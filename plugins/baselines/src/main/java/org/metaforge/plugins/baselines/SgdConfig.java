@@ -20,6 +20,10 @@ import org.metaforge.sdk.nn.Network;
  * @param momentum momenta, one per block
  * @param weightDecay weight decays, one per block
  * @param evalBatchSize samples per evaluation batch
+ * @param horizonEpochs the epochs the schedules are spread over (0: {@code epochs}); a run with
+ *     fewer epochs trains the prefix of the longer run
+ * @param continueFrom the cache key of a trial of this learner whose saved training state this run
+ *     continues, or {@code none}
  */
 public record SgdConfig(
         @Param(value = "network to train", defaultValue = "mlp") Network model,
@@ -64,7 +68,25 @@ public record SgdConfig(
                         max = 1)
                 List<Double> weightDecay,
         @Param(value = "samples per evaluation batch", defaultValue = "1000", min = 1, max = 65536)
-                int evalBatchSize) {
+                int evalBatchSize,
+        @Param(
+                        value =
+                                "epochs the schedules are spread over (0: epochs); fewer epochs"
+                                        + " train the prefix of that longer run",
+                        defaultValue = "0",
+                        min = 0,
+                        max = 10000)
+                int horizonEpochs,
+        @Param(
+                        value =
+                                "cache key of a shorter trial of this learner (same config but"
+                                        + " epochs) to continue from its saved state; none: start"
+                                        + " fresh",
+                        defaultValue = "none")
+                String continueFrom) {
+
+    /** The value of {@code continue-from} that starts from fresh weights. */
+    public static final String FRESH = "none";
 
     /** Checks what single-field ranges cannot. */
     public SgdConfig {
@@ -86,6 +108,17 @@ public record SgdConfig(
         }
         if (model == Network.MLP && hidden.stream().anyMatch(h -> h < 1)) {
             problems.add("hidden", "widths must be at least 1, got " + hidden);
+        }
+        if (horizonEpochs != 0 && horizonEpochs < epochs) {
+            problems.add(
+                    "horizon-epochs",
+                    horizonEpochs
+                            + " is below epochs ("
+                            + epochs
+                            + "); the horizon must cover the run, or be 0");
+        }
+        if (continueFrom.isBlank()) {
+            problems.add("continue-from", "is blank; give a trial's key or none");
         }
         problems.throwIfAny();
         hidden = List.copyOf(hidden);
@@ -109,6 +142,16 @@ public record SgdConfig(
     /** The weight decay at {@code step} of {@code total}. */
     double weightDecayAt(long step, long total) {
         return ScheduleKind.piecewise(weightDecay, step, total);
+    }
+
+    /** The epochs the schedules are defined over. */
+    int horizon() {
+        return horizonEpochs == 0 ? epochs : horizonEpochs;
+    }
+
+    /** Whether this run starts from a shorter trial's saved state. */
+    boolean continues() {
+        return !FRESH.equals(continueFrom);
     }
 
     /** The largest number of blocks any list asks for. */

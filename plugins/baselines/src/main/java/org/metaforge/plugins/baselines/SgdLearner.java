@@ -4,7 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +48,15 @@ public class SgdLearner implements Learner<SgdConfig> {
     public static final String MODEL_ARTIFACT = "model";
 
     /**
+     * The artefact a run that trains a prefix of a longer horizon ({@code epochs < horizon-epochs})
+     * leaves for its continuation: weights, momentum buffer, batch-norm buffers, epoch and curves,
+     * plus a signature of everything the continuation must share with it.
+     */
+    public static final String TRAINING_STATE_ARTIFACT = "training-state";
+
+    private static final String SIGNATURE = "continuation-signature";
+
+    /**
      * A mini-batch cross-entropy above this (a margin of a thousand nats) only comes from weights
      * that blew up; the run is stopped rather than trained on.
      */
@@ -78,7 +91,9 @@ public class SgdLearner implements Learner<SgdConfig> {
                                 config.wrnDepth(),
                                 config.wrnWiden());
         int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
-        long total = (long) stepsPerEpoch * config.epochs();
+        // The schedules are defined over the horizon; this run trains its first epochs() epochs.
+        long total = (long) stepsPerEpoch * config.horizon();
+        long trained = (long) stepsPerEpoch * config.epochs();
         if (config.maxBlocks() > total) {
             throw new RunFailedException(
                     "The schedule has "
@@ -89,13 +104,14 @@ public class SgdLearner implements Learner<SgdConfig> {
         }
         NDManager run = ctx.manager();
         Autodiff ad = ctx.autodiff();
-        TrainingState s = resume(ctx, model, run);
+        byte[] signature = signature(config, ctx.seed(), train.fingerprint());
+        TrainingState s = resume(ctx, config, model, run, signature);
         String eval = task.evalName();
         try (LabeledImages.Tensors trainData = train.upload(run);
                 LabeledImages.Tensors evalData = task.eval().upload(run);
                 Progress progress =
                         ctx.progress(
-                                "train " + model.parameterCount() + " params", total, "step")) {
+                                "train " + model.parameterCount() + " params", trained, "step")) {
             progress.step((long) s.epoch * stepsPerEpoch);
             for (int epoch = s.epoch; epoch < config.epochs(); epoch++) {
                 int[] order = Seeds.permutation(train.size(), ctx.seeds().random("shuffle", epoch));
@@ -157,7 +173,10 @@ public class SgdLearner implements Learner<SgdConfig> {
         // The trained model outlives the run as an artefact, so a distiller can use this trial as
         // its teacher without training it again.
         ctx.artifacts().save(MODEL_ARTIFACT, new ModelWeights(s.w, s.state).encode());
-        return result(config, model, s, eval, total);
+        if (config.epochs() < config.horizon()) {
+            ctx.artifacts().save(TRAINING_STATE_ARTIFACT, s.encode(run, signature));
+        }
+        return result(config, model, s, eval, total, trained);
     }
 
     /** One SGD step in its own manager; returns the mini-batch loss. */
@@ -218,19 +237,116 @@ public class SgdLearner implements Learner<SgdConfig> {
         return new double[] {lossSum / size, acc.value()};
     }
 
-    private static TrainingState resume(RunContext ctx, FunctionalModel model, NDManager run) {
+    private static TrainingState resume(
+            RunContext ctx,
+            SgdConfig config,
+            FunctionalModel model,
+            NDManager run,
+            byte[] signature) {
         Optional<byte[]> saved = ctx.checkpoints().load("sgd");
         if (saved.isPresent()) {
             TrainingState s = TrainingState.decode(run, saved.get());
             ctx.info("Resuming baselines/sgd from its checkpoint after epoch " + s.epoch + ".");
             return s;
         }
+        if (config.continues()) {
+            return continuation(ctx, config, model, run, signature);
+        }
         NDArray w = model.initialParameters(run, ctx.seeds().derive("init"));
         return new TrainingState(w, w.zerosLike(), model.newState(run), 0, new ArrayList<>());
     }
 
+    /** The saved state of the trial {@code continue-from}, checked to be a prefix of this run. */
+    private static TrainingState continuation(
+            RunContext ctx,
+            SgdConfig config,
+            FunctionalModel model,
+            NDManager run,
+            byte[] signature) {
+        String key = config.continueFrom();
+        byte[] bytes =
+                ctx.artifacts()
+                        .load(key, TRAINING_STATE_ARTIFACT)
+                        .orElseThrow(
+                                () ->
+                                        new RunFailedException(
+                                                "continue-from "
+                                                        + key
+                                                        + ": the store holds no training state of"
+                                                        + " that trial; only a baselines/sgd trial"
+                                                        + " with epochs below horizon-epochs"
+                                                        + " saves one. Run that trial first."));
+        NamedCheckpoint c =
+                NamedCheckpoint.decode(run, bytes, "baselines/sgd trial " + key, "w", "v");
+        NDArray saved = c.arrays().get(SIGNATURE);
+        if (saved == null || !Arrays.equals(saved.toByteArray(), signature)) {
+            throw new RunFailedException(
+                    "continue-from "
+                            + key
+                            + ": that trial trained a different run (model, batch size,"
+                            + " schedules, horizon-epochs, seed or training data differ); only"
+                            + " epochs may change between a run and its continuation.");
+        }
+        TrainingState s = TrainingState.from(c);
+        if (s.epoch >= config.epochs()) {
+            throw new RunFailedException(
+                    "continue-from "
+                            + key
+                            + ": that trial already trained "
+                            + s.epoch
+                            + " epochs, this run asks for "
+                            + config.epochs()
+                            + "; continue to more epochs.");
+        }
+        if (s.w.size() != model.parameterCount()) {
+            throw new RunFailedException(
+                    "continue-from " + key + ": its weights do not fit this model.");
+        }
+        ctx.info(
+                "Continuing baselines/sgd trial "
+                        + key.substring(0, Math.min(12, key.length()))
+                        + " after epoch "
+                        + s.epoch
+                        + ".");
+        return s;
+    }
+
+    /**
+     * What a run and its continuation must share, hashed: everything that shapes the training
+     * trajectory except the number of epochs.
+     */
+    static byte[] signature(SgdConfig c, long seed, String trainFingerprint) {
+        String text =
+                String.join(
+                        "|",
+                        c.model().name(),
+                        c.hidden().toString(),
+                        Boolean.toString(c.batchNorm()),
+                        Integer.toString(c.wrnDepth()),
+                        Integer.toString(c.wrnWiden()),
+                        Integer.toString(c.batchSize()),
+                        c.schedule().name(),
+                        c.lr().toString(),
+                        c.momentum().toString(),
+                        c.weightDecay().toString(),
+                        Integer.toString(c.horizon()),
+                        Long.toString(seed),
+                        trainFingerprint);
+        try {
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     private static RunResult result(
-            SgdConfig config, FunctionalModel model, TrainingState s, String eval, long total) {
+            SgdConfig config,
+            FunctionalModel model,
+            TrainingState s,
+            String eval,
+            long total,
+            long trained) {
         int n = s.curves.size();
         double[] x = new double[n];
         double[] trainLoss = new double[n];
@@ -245,8 +361,9 @@ public class SgdLearner implements Learner<SgdConfig> {
         }
         double[] steps = new double[101];
         double[] lrs = new double[101];
+        // the steps this run took (a prefix of the horizon when horizon-epochs > epochs)
         for (int i = 0; i <= 100; i++) {
-            long step = Math.min(total - 1, i * total / 100);
+            long step = Math.min(trained - 1, i * trained / 100);
             steps[i] = step;
             lrs[i] = config.lrAt(step, total);
         }
@@ -254,7 +371,8 @@ public class SgdLearner implements Learner<SgdConfig> {
                 .metric(eval + "_accuracy", evalAcc[n - 1])
                 .metric(eval + "_loss", evalLoss[n - 1])
                 .metric("train_loss", trainLoss[n - 1])
-                .metric("steps", total)
+                .metric("steps", trained)
+                .metric("epochs", config.epochs())
                 .metric("parameters", model.parameterCount())
                 .plot(
                         "loss",
@@ -285,7 +403,8 @@ public class SgdLearner implements Learner<SgdConfig> {
                                 "kind", config.schedule().name().toLowerCase(Locale.ROOT),
                                 "lr", config.lr(),
                                 "momentum", config.momentum(),
-                                "weight-decay", config.weightDecay()))
+                                "weight-decay", config.weightDecay(),
+                                "horizon-epochs", config.horizon()))
                 .build();
     }
 
@@ -306,6 +425,11 @@ public class SgdLearner implements Learner<SgdConfig> {
         }
 
         byte[] encode(NDManager manager) {
+            return encode(manager, null);
+        }
+
+        /** The checkpoint bytes, with a continuation signature when {@code signature} is set. */
+        byte[] encode(NDManager manager, byte[] signature) {
             double[] flat = new double[curves.size() * 4 + 1];
             flat[0] = epoch;
             for (int i = 0; i < curves.size(); i++) {
@@ -314,11 +438,19 @@ public class SgdLearner implements Learner<SgdConfig> {
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             arrays.put("w", w);
             arrays.put("v", v);
-            return new NamedCheckpoint(arrays, flat, state).encode(manager);
+            try (NDManager sm = manager.newSubManager()) {
+                if (signature != null) {
+                    arrays.put(SIGNATURE, sm.create(signature));
+                }
+                return new NamedCheckpoint(arrays, flat, state).encode(manager);
+            }
         }
 
         static TrainingState decode(NDManager manager, byte[] bytes) {
-            NamedCheckpoint c = NamedCheckpoint.decode(manager, bytes, "baselines/sgd", "w", "v");
+            return from(NamedCheckpoint.decode(manager, bytes, "baselines/sgd", "w", "v"));
+        }
+
+        static TrainingState from(NamedCheckpoint c) {
             double[] meta = c.meta();
             List<double[]> curves = new ArrayList<>();
             for (int i = 1; i + 3 < meta.length; i += 4) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.config.ConfigSchema;
 import org.metaforge.sdk.data.LabeledImages;
+import org.metaforge.sdk.run.Plot;
 import org.metaforge.sdk.run.RunResult;
 import org.metaforge.sdk.run.Task;
 import org.metaforge.sdk.run.Trials;
@@ -80,7 +81,8 @@ class RandomSearchTest {
                             false,
                             "k");
                 };
-        RandomSearchConfig c = SCHEMA.bind(Map.of("trials", 12), "t");
+        RandomSearchConfig c =
+                SCHEMA.bind(Map.of("trials", 12, "learner-config", Map.of("epochs", 3)), "t");
         Task task = new Task(TRAIN, TEST, "test");
         RunResult r;
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
@@ -109,6 +111,20 @@ class RandomSearchTest {
         assertEquals("validation", tasks.get(0).evalName());
         assertEquals(180, tasks.get(0).train().size(), "10% of 200 held out");
         assertTrue(r.metrics().containsKey("test_accuracy"));
+        // The compute curve: 3 epochs per trial, the running best after each.
+        assertEquals(36.0, r.metric("epochs_spent"));
+        Plot.Series curve = r.plots().get(SearchCurve.PLOT).series().get(0);
+        assertEquals(3.0, curve.x()[0]);
+        assertEquals(36.0, curve.x()[11]);
+        assertEquals(r.metric("best_validation_accuracy"), curve.y()[11]);
+        for (int i = 1; i < 12; i++) {
+            assertTrue(curve.y()[i] >= curve.y()[i - 1]);
+        }
+        assertEquals(1 - Math.abs(Math.log(lr(seen.get(0)) / 0.05)) / 10, curve.y()[0], 1e-12);
+    }
+
+    private static double lr(Map<String, Object> cfg) {
+        return (Double) ((List<?>) cfg.get("lr")).get(0);
     }
 
     private static double score(Map<String, Object> cfg) {

@@ -19,6 +19,7 @@ import org.metaforge.sdk.nn.ModelWeights;
 import org.metaforge.sdk.run.RunFailedException;
 import org.metaforge.sdk.run.RunResult;
 import org.metaforge.sdk.run.Task;
+import org.metaforge.sdk.run.Trials;
 import org.metaforge.sdk.testkit.FirstOrderAutodiff;
 import org.metaforge.sdk.testkit.LearnerConformance;
 import org.metaforge.sdk.testkit.SyntheticImages;
@@ -200,5 +201,82 @@ class SgdLearnerTest {
             assertTrue(ctx.infos().get(0).contains("after epoch 2"), ctx.infos().toString());
         }
         assertEquals(straight.metrics(), resumed.metrics());
+    }
+
+    @Test
+    void trainingInRungsFromSavedStatesEqualsTrainingStraight() {
+        // LeNet with batch-norm and momentum: weights, momentum buffer and running statistics must
+        // all travel from rung to rung for the final weights to match bit for bit.
+        Map<String, Object> c = mlp(3);
+        c.put("model", "lenet");
+        c.put("batch-norm", true);
+        c.put("lr", List.of(0.05, 0.02, 0.01));
+        c.put("batch-size", 64);
+        LabeledImages train = SyntheticImages.bands("r28", 192, 4, 28, 28, 5);
+        LabeledImages test = SyntheticImages.bands("r28t", 64, 4, 28, 28, 6);
+        Task task = new Task(train, test, "test");
+        InMemoryTrials.Store store = new InMemoryTrials.Store();
+        InMemoryTrials trials =
+                new InMemoryTrials(store, Map.of("baselines/sgd", new SgdLearner()), -1);
+        Trials.TrialResult straight = trials.run("baselines/sgd", c, task, 7);
+        String previous = "none";
+        Trials.TrialResult rung = null;
+        for (int epochs = 1; epochs <= 3; epochs++) {
+            Map<String, Object> r = new HashMap<>(c);
+            r.put("epochs", epochs);
+            r.put("horizon-epochs", 3);
+            r.put("continue-from", previous);
+            rung = trials.run("baselines/sgd", r, task, 7);
+            previous = rung.key();
+        }
+        assertEquals(4, store.computed);
+        assertEquals(straight.result().metrics(), rung.result().metrics());
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            ModelWeights a = model(m, store, straight.key());
+            ModelWeights b = model(m, store, rung.key());
+            assertArrayEquals(a.weights().toFloatArray(), b.weights().toFloatArray());
+            for (String name : a.state().names()) {
+                assertArrayEquals(
+                        a.state().get(name).toFloatArray(), b.state().get(name).toFloatArray());
+            }
+        }
+        // A run of 3 epochs over its own horizon leaves no state to continue; a prefix does.
+        assertTrue(!store.artifacts.containsKey(straight.key() + "/training-state"));
+    }
+
+    @Test
+    void refusesToContinueATrialOfADifferentRun() {
+        InMemoryTrials.Store store = new InMemoryTrials.Store();
+        InMemoryTrials trials =
+                new InMemoryTrials(store, Map.of("baselines/sgd", new SgdLearner()), -1);
+        Map<String, Object> first = mlp(1);
+        first.put("horizon-epochs", 2);
+        String key = trials.run("baselines/sgd", first, TASK, 3).key();
+        Map<String, Object> other = mlp(2);
+        other.put("lr", List.of(0.2));
+        other.put("continue-from", key);
+        RunFailedException e =
+                assertThrows(
+                        RunFailedException.class,
+                        () -> trials.run("baselines/sgd", other, TASK, 3));
+        assertTrue(e.getMessage().contains("trained a different run"), e.getMessage());
+        Map<String, Object> missing = mlp(2);
+        missing.put("continue-from", "0123abcd");
+        RunFailedException e2 =
+                assertThrows(
+                        RunFailedException.class,
+                        () -> trials.run("baselines/sgd", missing, TASK, 3));
+        assertTrue(e2.getMessage().contains("holds no training state"), e2.getMessage());
+        Map<String, Object> shortHorizon = mlp(3);
+        shortHorizon.put("horizon-epochs", 2);
+        ConfigException e3 =
+                assertThrows(ConfigException.class, () -> SCHEMA.bind(shortHorizon, "t"));
+        assertTrue(
+                e3.getMessage().contains("'horizon-epochs': 2 is below epochs"), e3.getMessage());
+    }
+
+    private static ModelWeights model(NDManager m, InMemoryTrials.Store store, String key) {
+        return ModelWeights.decode(
+                m, store.artifacts.get(key + "/" + SgdLearner.MODEL_ARTIFACT), "trial " + key);
     }
 }
