@@ -29,4 +29,13 @@ public interface Component<C extends Record> {
      * before any work starts; add every problem found rather than stopping at the first.
      */
     default void validate(C config, Validation validation) {}
+
+    /**
+     * Whether the component reads the task's images. Components that generate their own data from
+     * their configuration (e.g. synthetic faces) return false and are run with the dataset {@code
+     * none}; the host refuses {@code none} for a component that reads images.
+     */
+    default boolean readsTaskData() {
+        return true;
+    }
 }

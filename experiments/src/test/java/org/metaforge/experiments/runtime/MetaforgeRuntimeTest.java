@@ -84,6 +84,9 @@ class MetaforgeRuntimeTest {
             assertTrue(
                     e.getMessage().contains("learner-config.'epochs': 0 is out of range"),
                     e.getMessage());
+            ExperimentSpec empty = mf.specs().parse("dataset: none\n" + TINY, null, "empty");
+            BadInputException n = assertThrows(BadInputException.class, () -> mf.plan(empty));
+            assertTrue(n.getMessage().contains("has none; name a dataset"), n.getMessage());
             ExperimentSpec gpu =
                     mf.specs().parse(TINY.replace("device: cpu", "device: gpu:3"), null, "gpu");
             BadInputException g = assertThrows(BadInputException.class, () -> mf.plan(gpu));

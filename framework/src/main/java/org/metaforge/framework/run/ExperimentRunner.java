@@ -87,6 +87,17 @@ public final class ExperimentRunner {
         } catch (DatasetException e) {
             throw new BadInputException(e.getMessage(), e);
         }
+        if (data.train().size() == 0 && entry.component().readsTaskData()) {
+            throw new BadInputException(
+                    "Component "
+                            + entry.id()
+                            + " trains on the task's images, but dataset '"
+                            + data.name()
+                            + "' in "
+                            + spec.where()
+                            + " has none; name a dataset such as fashion-mnist or"
+                            + " fashion-mnist-subset.");
+        }
         Task task = new Task(data.train(), data.test(), "test");
         return new Plan(
                 spec,

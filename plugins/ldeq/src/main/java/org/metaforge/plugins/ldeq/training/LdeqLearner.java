@@ -71,6 +71,11 @@ public class LdeqLearner implements Learner<LdeqConfig> {
     }
 
     @Override
+    public boolean readsTaskData() {
+        return false;
+    }
+
+    @Override
     public Class<LdeqConfig> configType() {
         return LdeqConfig.class;
     }

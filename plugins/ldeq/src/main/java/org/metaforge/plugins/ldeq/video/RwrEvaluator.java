@@ -35,6 +35,11 @@ public class RwrEvaluator implements Learner<RwrConfig> {
     }
 
     @Override
+    public boolean readsTaskData() {
+        return false;
+    }
+
+    @Override
     public Class<RwrConfig> configType() {
         return RwrConfig.class;
     }
