@@ -1,5 +1,8 @@
 package org.metaforge.plugins.baselines;
 
+import java.util.Arrays;
+import org.metaforge.sdk.run.RunResult;
+
 /**
  * Mean accuracy over episodes with the 95% confidence interval the few-shot literature reports.
  *
@@ -37,5 +40,20 @@ public record EpisodeAccuracy(double mean, double ci95, int episodes) {
         }
         double std = Math.sqrt(ss / (n - 1));
         return new EpisodeAccuracy(mean, Z95 * std / Math.sqrt(n), n);
+    }
+
+    /**
+     * Adds the figures every few-shot method reports to {@code result}: {@code <eval>_accuracy},
+     * {@code <eval>_accuracy_ci95}, {@code <eval>_episodes}, and the per-episode accuracies as the
+     * artefact {@code <eval>_episode_accuracies}.
+     *
+     * @param perEpisode the accuracies this summary was made from
+     * @return {@code result}
+     */
+    RunResult.Builder addTo(RunResult.Builder result, String eval, double[] perEpisode) {
+        return result.metric(eval + "_accuracy", mean)
+                .metric(eval + "_accuracy_ci95", ci95)
+                .metric(eval + "_episodes", episodes)
+                .artifact(eval + "_episode_accuracies", Arrays.stream(perEpisode).boxed().toList());
     }
 }

@@ -245,10 +245,7 @@ final class MetaTraining {
             loss[i - 1] = s.curve.get(i)[2];
         }
         RunResult.Builder out =
-                RunResult.builder()
-                        .metric(eval + "_accuracy", summary.mean())
-                        .metric(eval + "_accuracy_ci95", summary.ci95())
-                        .metric(eval + "_episodes", summary.episodes())
+                summary.addTo(RunResult.builder(), eval, testAcc)
                         .metric("meta_validation_accuracy", acc[n - 1])
                         .metric("train_iterations", c.trainIterations())
                         .metric("parameters", net.parameterCount());
@@ -270,7 +267,6 @@ final class MetaTraining {
                                 "outer step",
                                 "cross-entropy",
                                 List.of(new Plot.Series("meta-train", lossX, loss))))
-                .artifact(eval + "_episode_accuracies", Arrays.stream(testAcc).boxed().toList())
                 .build();
     }
 

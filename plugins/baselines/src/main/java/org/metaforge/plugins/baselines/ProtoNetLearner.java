@@ -304,12 +304,8 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
         for (int i = 1; i < n; i++) {
             loss[i - 1] = s.curve.get(i)[2];
         }
-        List<Double> perEpisode = Arrays.stream(testAcc).boxed().toList();
         RunResult.Builder out =
-                RunResult.builder()
-                        .metric(eval + "_accuracy", summary.mean())
-                        .metric(eval + "_accuracy_ci95", summary.ci95())
-                        .metric(eval + "_episodes", summary.episodes())
+                summary.addTo(RunResult.builder(), eval, testAcc)
                         .metric("meta_validation_accuracy", acc[n - 1])
                         .metric("train_episodes", config.trainEpisodes())
                         .metric("parameters", net.parameterCount());
@@ -331,7 +327,6 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
                                 "meta-training episode",
                                 "cross-entropy",
                                 List.of(new Plot.Series("meta-train", lossX, loss))))
-                .artifact(eval + "_episode_accuracies", perEpisode)
                 .build();
     }
 

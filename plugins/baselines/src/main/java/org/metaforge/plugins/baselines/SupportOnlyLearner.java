@@ -3,7 +3,6 @@ package org.metaforge.plugins.baselines;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.metaforge.sdk.Learner;
@@ -124,13 +123,9 @@ public class SupportOnlyLearner implements Learner<SupportOnlyConfig> {
                         summary.mean(),
                         summary.ci95(),
                         summary.episodes()));
-        return RunResult.builder()
-                .metric(eval + "_accuracy", summary.mean())
-                .metric(eval + "_accuracy_ci95", summary.ci95())
-                .metric(eval + "_episodes", summary.episodes())
+        return summary.addTo(RunResult.builder(), eval, acc)
                 .metric("support_loss", lossSum / test.size())
                 .metric("parameters", net.parameterCount())
-                .artifact(eval + "_episode_accuracies", Arrays.stream(acc).boxed().toList())
                 .build();
     }
 }
