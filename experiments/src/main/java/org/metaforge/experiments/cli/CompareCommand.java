@@ -98,6 +98,8 @@ final class CompareCommand implements MetaforgeCli.Command {
                             + " best-vs-epochs).");
         }
         List<Labeled> plots = new ArrayList<>();
+        // Runs without the plot (e.g. a hand-tuned baseline among searches) stay in the table.
+        List<String> withoutPlot = new ArrayList<>();
         MetaforgeCli.checkPluginDirs(cl);
         try (Metaforge mf = cli.runtime(cl)) {
             cli.reportPluginProblems(mf);
@@ -129,19 +131,12 @@ final class CompareCommand implements MetaforgeCli.Command {
                     }
                     if (plotName != null) {
                         Plot p = r.result().plots().get(plotName);
+                        String label = label(spec.name(), seed, own.size() > 1);
                         if (p == null) {
-                            throw new BadInputException(
-                                    "The result of "
-                                            + spec.name()
-                                            + " (seed "
-                                            + seed
-                                            + ") has no plot '"
-                                            + plotName
-                                            + "'; it has "
-                                            + r.result().plots().keySet()
-                                            + ". Choose one with --plot.");
+                            withoutPlot.add(label + " " + r.result().plots().keySet());
+                        } else {
+                            plots.add(new Labeled(label, p));
                         }
-                        plots.add(new Labeled(label(spec.name(), seed, own.size() > 1), p));
                     }
                     double wall = ((Number) r.provenance().get("wall_seconds")).doubleValue();
                     row = new Row(spec.name(), r.componentId(), row.values(), row.walls());
@@ -169,6 +164,22 @@ final class CompareCommand implements MetaforgeCli.Command {
                 }
                 Files.writeString(out, table);
                 cli.err().println("wrote " + out);
+            }
+            if (plotName != null && plots.isEmpty()) {
+                throw new BadInputException(
+                        "No run has a plot '"
+                                + plotName
+                                + "'; the runs have: "
+                                + String.join("; ", withoutPlot)
+                                + ". Choose one with --plot (the table above is complete).");
+            }
+            if (!withoutPlot.isEmpty()) {
+                cli.err()
+                        .println(
+                                "compare: not in the '"
+                                        + plotName
+                                        + "' plot, as they have no such plot: "
+                                        + String.join("; ", withoutPlot));
             }
             if (plotName != null) {
                 Path file =

@@ -92,5 +92,25 @@ class QuickstartIT {
                                 r1.path("metrics").path("test_accuracy").asDouble())),
                 row);
         assertEquals(table.out(), Files.readString(dir.resolve("table.md")));
+
+        // --plot names a plot no run has: the table is printed, then a clear error (exit 2).
+        Cli.Result noPlot =
+                Cli.run(
+                        dir,
+                        "compare",
+                        spec,
+                        "--seeds",
+                        "1,2",
+                        "--store",
+                        store,
+                        "--threads",
+                        "1",
+                        "--plot",
+                        "best-vs-epochs");
+        assertEquals(2, noPlot.exit(), noPlot.all());
+        assertEquals(table.out(), noPlot.out());
+        assertTrue(noPlot.err().contains("No run has a plot 'best-vs-epochs'"), noPlot.err());
+        assertTrue(noPlot.err().contains("quickstart (seed 1) ["), noPlot.err());
+        assertTrue(!noPlot.err().contains("Exception"), noPlot.err());
     }
 }

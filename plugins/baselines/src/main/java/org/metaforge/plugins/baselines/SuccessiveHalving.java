@@ -9,6 +9,7 @@ import java.util.Map;
 import org.metaforge.sdk.MetaOptimizer;
 import org.metaforge.sdk.config.Validation;
 import org.metaforge.sdk.data.LabeledImages;
+import org.metaforge.sdk.metric.SearchCurve;
 import org.metaforge.sdk.run.Plot;
 import org.metaforge.sdk.run.Progress;
 import org.metaforge.sdk.run.RunContext;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.config.ConfigSchema;
 import org.metaforge.sdk.data.LabeledImages;
+import org.metaforge.sdk.metric.SearchCurve;
 import org.metaforge.sdk.run.Plot;
 import org.metaforge.sdk.run.RunResult;
 import org.metaforge.sdk.run.Seeds;

@@ -292,7 +292,7 @@ public class ForwardHpo
         for (int i = 0; i < s.history.size(); i++) {
             degrading(s, i, s.history.get(i).validationLoss()).ifPresent(out::event);
         }
-        Results.fill(out, s, task.evalName());
+        Results.fill(out, s, task.evalName(), label, c.innerEpochs());
         if (c.retrainEpochs() > 0) {
             Schedule chosen = s.schedule;
             int best = "best".equals(c.retrainSchedule()) ? bestOuterStep(s) : -1;

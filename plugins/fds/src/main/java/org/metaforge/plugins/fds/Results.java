@@ -2,6 +2,7 @@ package org.metaforge.plugins.fds;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.metaforge.sdk.metric.SearchCurve;
 import org.metaforge.sdk.run.Plot;
 import org.metaforge.sdk.run.RunResult;
 
@@ -10,8 +11,18 @@ final class Results {
 
     private Results() {}
 
-    static void fill(RunResult.Builder out, OuterState s, String evalName) {
+    /**
+     * @param method the legend entry of the {@link SearchCurve} plot
+     * @param innerEpochs the inner epochs of each outer step, the compute the curve counts
+     */
+    static void fill(
+            RunResult.Builder out,
+            OuterState s,
+            String evalName,
+            String method,
+            List<Integer> innerEpochs) {
         int n = s.history.size();
+        SearchCurve search = new SearchCurve(method);
         double[] outer = new double[n];
         double[] val = new double[n];
         double[] test = new double[n];
@@ -23,6 +34,7 @@ final class Results {
             OuterState.Row r = s.history.get(i);
             outer[i] = i + 1;
             val[i] = r.validationAccuracy();
+            search.add(innerEpochs.get(i), r.validationAccuracy());
             test[i] = r.testAccuracy();
             lrCurves.add(blocks("outer step " + (i + 1), r.schedule().values(HyperKind.LR)));
             outerPlus[i] = i + 1;
@@ -34,6 +46,7 @@ final class Results {
         wd[n] = s.schedule.values(HyperKind.WEIGHT_DECAY)[0];
         lrCurves.add(blocks("learned", s.schedule.values(HyperKind.LR)));
         out.metric("outer_steps", n);
+        search.report(out);
         if (n > 0) {
             out.metric("final_validation_accuracy", val[n - 1]);
             out.metric("final_inner_" + evalName + "_accuracy", test[n - 1]);

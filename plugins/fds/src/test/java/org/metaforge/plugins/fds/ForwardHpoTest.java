@@ -13,6 +13,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.config.ConfigSchema;
+import org.metaforge.sdk.metric.SearchCurve;
+import org.metaforge.sdk.run.Plot;
+import org.metaforge.sdk.run.RunResult;
 import org.metaforge.sdk.testkit.ComponentConformance;
 
 class ForwardHpoTest {
@@ -155,6 +158,29 @@ class ForwardHpoTest {
         assertArrayEquals(s.signs.get(HyperKind.LR), back.signs.get(HyperKind.LR));
         assertEquals(0.79, back.history.get(0).testAccuracy());
         assertTrue(Double.isNaN(back.history.get(0).hypergradients().get(HyperKind.LR)[1]));
+    }
+
+    @Test
+    void bestValidationAccuracyIsPlottedAgainstTheInnerEpochsSpent() {
+        ForwardHpoConfig c = SCHEMA.bind(Map.of("inner-epochs", List.of(1, 2, 3, 3)), "t");
+        OuterState s = OuterState.start(c);
+        Map<HyperKind, double[]> g = new EnumMap<>(HyperKind.class);
+        for (HyperKind k : HyperKind.values()) {
+            g.put(k, new double[s.schedule.blocks(k)]);
+        }
+        double[] accuracies = {0.70, Double.NaN, 0.82, 0.80};
+        for (double acc : accuracies) {
+            s.history.add(new OuterState.Row(s.schedule, g, 1, acc, 0, -1));
+        }
+        RunResult.Builder out = RunResult.builder();
+        Results.fill(out, s, "test", "forward-mode HPO", c.innerEpochs());
+        RunResult r = out.build();
+        Plot.Series curve = r.plots().get(SearchCurve.PLOT).series().get(0);
+        assertEquals("forward-mode HPO", curve.name());
+        assertArrayEquals(new double[] {1, 3, 6, 9}, curve.x());
+        // a diverged outer step (NaN) spends its epochs and keeps the best so far
+        assertArrayEquals(new double[] {0.70, 0.70, 0.82, 0.82}, curve.y());
+        assertEquals(9, r.metric("epochs_spent"));
     }
 
     @Test

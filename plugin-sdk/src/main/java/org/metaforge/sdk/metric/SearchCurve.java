@@ -1,4 +1,4 @@
-package org.metaforge.plugins.baselines;
+package org.metaforge.sdk.metric;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,13 +7,14 @@ import org.metaforge.sdk.run.Plot;
 import org.metaforge.sdk.run.RunResult;
 
 /**
- * The best validation accuracy a search has found against the training epochs it has spent, the
- * common yardstick of its HPO methods (plot {@value #PLOT}, metric {@code epochs_spent}).
+ * The best validation accuracy a search has found against the training epochs it has spent: the
+ * common yardstick of the HPO methods (random search, successive halving, forward-mode and greedy
+ * hypergradient HPO), reported as the plot {@value #PLOT} and the metric {@code epochs_spent}.
  */
-final class SearchCurve {
+public final class SearchCurve {
 
     /** The plot's name in a result; {@code metaforge compare --plot} overlays it across specs. */
-    static final String PLOT = "best-vs-epochs";
+    public static final String PLOT = "best-vs-epochs";
 
     private final String method;
     private final List<double[]> points = new ArrayList<>();
@@ -23,14 +24,14 @@ final class SearchCurve {
     /**
      * @param method the legend entry, e.g. "random search"
      */
-    SearchCurve(String method) {
+    public SearchCurve(String method) {
         this.method = method;
     }
 
     /**
      * Records a trial that trained {@code epochs} epochs and scored {@code accuracy} (NaN: failed).
      */
-    void add(double epochs, double accuracy) {
+    public void add(double epochs, double accuracy) {
         spent += epochs;
         if (accuracy > best) {
             best = accuracy;
@@ -39,12 +40,12 @@ final class SearchCurve {
     }
 
     /** Epochs spent so far. */
-    double spent() {
+    public double spent() {
         return spent;
     }
 
     /** Adds the metric {@code epochs_spent} and the plot to {@code out}. */
-    void report(RunResult.Builder out) {
+    public void report(RunResult.Builder out) {
         double[] x = new double[points.size()];
         double[] y = new double[points.size()];
         for (int i = 0; i < x.length; i++) {
@@ -65,7 +66,7 @@ final class SearchCurve {
      * The epochs a trial trained: its {@code epochs} metric when it reports one, else the
      * configured {@code epochs} (a failed trial counts as if it had finished), else 0.
      */
-    static double epochsOf(RunResult result, Map<String, Object> config) {
+    public static double epochsOf(RunResult result, Map<String, Object> config) {
         if (result != null && result.metrics().containsKey("epochs")) {
             return result.metric("epochs");
         }
