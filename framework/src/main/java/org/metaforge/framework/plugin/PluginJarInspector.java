@@ -1,12 +1,14 @@
 package org.metaforge.framework.plugin;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -27,6 +29,39 @@ final class PluginJarInspector {
                     "org/metaforge/store/");
 
     private PluginJarInspector() {}
+
+    /** A plugin's id and version as its jar's descriptor states them. */
+    record Descriptor(String id, String version) {}
+
+    /**
+     * The id and version in {@code jar}'s manifest ({@code Plugin-Id}, {@code Plugin-Version}) or,
+     * failing that, its {@code plugin.properties}; empty if it has neither.
+     */
+    static Optional<Descriptor> descriptor(Path jar) throws IOException {
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            Manifest mf = jf.getManifest();
+            if (mf != null) {
+                String id = mf.getMainAttributes().getValue("Plugin-Id");
+                String version = mf.getMainAttributes().getValue("Plugin-Version");
+                if (id != null && version != null) {
+                    return Optional.of(new Descriptor(id.strip(), version.strip()));
+                }
+            }
+            ZipEntry entry = jf.getEntry("plugin.properties");
+            if (entry == null) {
+                return Optional.empty();
+            }
+            Properties props = new Properties();
+            try (InputStream in = jf.getInputStream(entry)) {
+                props.load(in);
+            }
+            String id = props.getProperty("plugin.id");
+            String version = props.getProperty("plugin.version");
+            return id == null || version == null
+                    ? Optional.empty()
+                    : Optional.of(new Descriptor(id.strip(), version.strip()));
+        }
+    }
 
     /** The problem with {@code jar}, or empty if it looks like a well-packaged plugin. */
     static Optional<String> inspect(Path jar) {
