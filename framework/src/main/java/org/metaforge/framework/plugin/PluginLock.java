@@ -178,6 +178,11 @@ public final class PluginLock {
         return Optional.empty();
     }
 
+    /** The plugins in {@code dir} that a lock there governs: jars and development directories. */
+    public static List<Path> sources(Path dir) throws IOException {
+        return PluginJarInspector.expand(dir);
+    }
+
     /** The entry that would allow the jar {@code jar}, or empty if it has no plugin descriptor. */
     public static Optional<Entry> entryOf(Path jar) throws IOException {
         Optional<PluginJarInspector.Descriptor> d = PluginJarInspector.descriptor(jar);
