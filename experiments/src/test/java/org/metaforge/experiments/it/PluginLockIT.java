@@ -17,13 +17,7 @@ class PluginLockIT {
     void lockedJarRunsChangedJarIsRefusedAndMalformedLockIsBadInput(@TempDir Path dir)
             throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Path jar =
-                PluginJars.build(
-                        dir,
-                        "demo",
-                        "com.example.demo.MajorityPlugin",
-                        PluginJars.majoritySources("com.example.demo"),
-                        plugins.resolve("demo-1.0.0.jar"));
+        Path jar = PluginJars.demo(dir, plugins);
         Path store = dir.resolve("s.db");
         Cli.spec(dir, "m.yaml", "component: demo/majority\ndataset: fashion-mnist-subset\n");
         String[] run = {

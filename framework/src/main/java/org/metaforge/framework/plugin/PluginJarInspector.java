@@ -34,33 +34,38 @@ final class PluginJarInspector {
     record Descriptor(String id, String version) {}
 
     /**
-     * The id and version in {@code jar}'s manifest ({@code Plugin-Id}, {@code Plugin-Version}) or,
-     * failing that, its {@code plugin.properties}; empty if it has neither.
+     * The id and version in {@code jar}'s {@code plugin.properties} or, failing that, its manifest
+     * ({@code Plugin-Id}, {@code Plugin-Version}): PF4J's order. Empty if it has neither.
      */
     static Optional<Descriptor> descriptor(Path jar) throws IOException {
         try (JarFile jf = new JarFile(jar.toFile())) {
-            Manifest mf = jf.getManifest();
-            if (mf != null) {
-                String id = mf.getMainAttributes().getValue("Plugin-Id");
-                String version = mf.getMainAttributes().getValue("Plugin-Version");
-                if (id != null && version != null) {
-                    return Optional.of(new Descriptor(id.strip(), version.strip()));
+            ZipEntry entry = jf.getEntry("plugin.properties");
+            if (entry != null) {
+                Properties props = new Properties();
+                try (InputStream in = jf.getInputStream(entry)) {
+                    props.load(in);
+                }
+                Optional<Descriptor> d =
+                        descriptor(
+                                props.getProperty("plugin.id"),
+                                props.getProperty("plugin.version"));
+                if (d.isPresent()) {
+                    return d;
                 }
             }
-            ZipEntry entry = jf.getEntry("plugin.properties");
-            if (entry == null) {
-                return Optional.empty();
-            }
-            Properties props = new Properties();
-            try (InputStream in = jf.getInputStream(entry)) {
-                props.load(in);
-            }
-            String id = props.getProperty("plugin.id");
-            String version = props.getProperty("plugin.version");
-            return id == null || version == null
+            Manifest mf = jf.getManifest();
+            return mf == null
                     ? Optional.empty()
-                    : Optional.of(new Descriptor(id.strip(), version.strip()));
+                    : descriptor(
+                            mf.getMainAttributes().getValue("Plugin-Id"),
+                            mf.getMainAttributes().getValue("Plugin-Version"));
         }
+    }
+
+    private static Optional<Descriptor> descriptor(String id, String version) {
+        return id == null || version == null || id.isBlank() || version.isBlank()
+                ? Optional.empty()
+                : Optional.of(new Descriptor(id.strip(), version.strip()));
     }
 
     /** The problem with {@code jar}, or empty if it looks like a well-packaged plugin. */

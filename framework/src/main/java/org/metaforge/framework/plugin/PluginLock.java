@@ -3,7 +3,6 @@ package org.metaforge.framework.plugin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -142,7 +141,12 @@ public final class PluginLock {
         }
         Optional<Entry> actual = entryOf(source);
         if (actual.isEmpty()) {
-            return Optional.empty(); // no descriptor: the jar inspector refuses it by name
+            return Optional.of(
+                    "Plugin jar "
+                            + source.getFileName()
+                            + " has no plugin id and version to look up in "
+                            + file
+                            + "; it was not loaded.");
         }
         Entry a = actual.get();
         Entry expected = entries.get(a.id());
@@ -213,11 +217,12 @@ public final class PluginLock {
                 continue;
             }
             Optional<String> problem = PluginJarInspector.inspect(p);
-            if (problem.isPresent()) {
-                skipped.add(problem.get());
+            Optional<Entry> entry = problem.isPresent() ? Optional.empty() : entryOf(p);
+            if (entry.isEmpty()) {
+                skipped.add(problem.orElse("Plugin jar " + p + " has no plugin id and version."));
                 continue;
             }
-            Entry e = entryOf(p).orElseThrow();
+            Entry e = entry.get();
             Path other = jars.putIfAbsent(e.id(), p);
             if (other != null) {
                 throw new IOException(
@@ -239,15 +244,8 @@ public final class PluginLock {
         Path file = dir.resolve(FILE_NAME);
         Path temp = dir.resolve(FILE_NAME + ".tmp");
         Files.writeString(temp, text, StandardCharsets.UTF_8);
-        try {
-            Files.move(
-                    temp,
-                    file,
-                    StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        // A command starting meanwhile reads the old lock or the new one, never half of one.
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return List.copyOf(entries.values());
     }
 
