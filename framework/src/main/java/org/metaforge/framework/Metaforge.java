@@ -50,7 +50,7 @@ public final class Metaforge implements AutoCloseable {
         this.cancelled = new AtomicBoolean();
         RuntimeSettings settings = new RuntimeSettings(b.store, b.lockWait, cancelled::get);
         RunConsole console = b.console;
-        this.store = new StoreAccess(settings);
+        this.store = new StoreAccess(settings, console);
         this.autodiff = new TorchAutodiff();
         AtomicReference<Injector> injector = new AtomicReference<>();
         this.plugins = PluginHost.load(b.pluginDirs, type -> injector.get().getInstance(type));

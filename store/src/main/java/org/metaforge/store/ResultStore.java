@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.mapdb.BTreeMap;
 import org.metaforge.sdk.run.Checkpoints;
 import org.slf4j.Logger;
@@ -81,13 +82,23 @@ public final class ResultStore implements AutoCloseable {
      */
     public static ResultStore open(Path file, Duration lockWait)
             throws StoreBusyException, IOException {
+        return open(file, lockWait, LOG::info);
+    }
+
+    /**
+     * Opens the store like {@link #open(Path, Duration)}, telling {@code waiting} once, in one
+     * sentence naming the holder, when it starts to wait for another process.
+     */
+    public static ResultStore open(Path file, Duration lockWait, Consumer<String> waiting)
+            throws StoreBusyException, IOException {
+        Objects.requireNonNull(waiting, "waiting");
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(lockWait, "lockWait");
         if (lockWait.isNegative()) {
             throw new IllegalArgumentException("lockWait must not be negative, got " + lockWait);
         }
         Path path = canonical(file);
-        StoreOpener.Opened opened = StoreOpener.open(path, lockWait);
+        StoreOpener.Opened opened = StoreOpener.open(path, lockWait, waiting);
         return new ResultStore(path, opened.layout(), opened.journal(), opened.recoveryNotice());
     }
 
@@ -287,6 +298,9 @@ public final class ResultStore implements AutoCloseable {
             return;
         }
         closed = true;
+        // Delete the owner record while still holding the lock: deleted after, it could be the
+        // record of the next holder, written between our unlock and our delete.
+        StoreOpener.releasing(path);
         try {
             layout.db.close();
         } finally {

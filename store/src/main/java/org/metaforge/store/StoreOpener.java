@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.mapdb.DB;
 import org.mapdb.DBException;
 import org.mapdb.DBMaker;
@@ -33,7 +34,7 @@ final class StoreOpener {
     /** An opened store, its journal and, if either had to be rebuilt, the sentences saying so. */
     record Opened(StoreLayout layout, Journal journal, Optional<String> recoveryNotice) {}
 
-    static Opened open(Path path, Duration lockWait) throws IOException {
+    static Opened open(Path path, Duration lockWait, Consumer<String> waiting) throws IOException {
         if (OPEN_HERE.contains(path)) {
             throw alreadyOpenHere(path);
         }
@@ -60,7 +61,11 @@ final class StoreOpener {
                         throw busy(path, lockWait);
                     }
                     if (!announced) {
-                        LOG.info("{}; waiting up to {}.", holderSentence(path), seconds(lockWait));
+                        waiting.accept(
+                                holderSentence(path)
+                                        + "; waiting up to "
+                                        + seconds(lockWait)
+                                        + ".");
                         announced = true;
                     }
                     pause(path, Math.min(RETRY_MILLIS, Math.max(1, left / 1_000_000)));
@@ -133,15 +138,18 @@ final class StoreOpener {
         }
     }
 
-    /** Forgets that {@code path} is open here and deletes its owner record. */
-    static void released(Path path) {
+    /** Deletes the owner record of {@code path}; call it before unlocking the file. */
+    static void releasing(Path path) {
         try {
             OwnerRecord.deleteIfOurs(OwnerRecord.sidecarOf(path));
         } catch (IOException e) {
             LOG.warn("Cannot delete owner record of store {}: {}", path, e.toString());
-        } finally {
-            OPEN_HERE.remove(path);
         }
+    }
+
+    /** Forgets that {@code path} is open here; call it after closing the file. */
+    static void released(Path path) {
+        OPEN_HERE.remove(path);
     }
 
     private static void recordOwner(Path path) {

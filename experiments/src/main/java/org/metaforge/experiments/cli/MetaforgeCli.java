@@ -30,6 +30,7 @@ public final class MetaforgeCli {
                     + "  run SPEC        run an experiment spec (or answer it from the store)\n"
                     + "  validate SPEC   check a spec completely without running it\n"
                     + "  list            show plugins, extension points and components\n"
+                    + "  plugins [lock]  check plugin jars against plugins.lock, or write it\n"
                     + "  describe ID     show a component's configuration fields\n"
                     + "  runs            list the results in the store\n"
                     + "  show KEY        show a stored result (KEY may be a prefix)\n"
@@ -90,6 +91,7 @@ public final class MetaforgeCli {
                     case "gradcheck" -> new GradcheckCommand();
                     case "compare" -> new CompareCommand();
                     case "eval" -> new EvalCommand();
+                    case "plugins" -> new PluginsCommand();
                     default -> null;
                 };
         if (command == null) {
@@ -225,7 +227,7 @@ public final class MetaforgeCli {
         return b.build();
     }
 
-    private static List<Path> pluginDirs(CommandLine cl) {
+    static List<Path> pluginDirs(CommandLine cl) {
         List<Path> dirs = new ArrayList<>();
         String[] given = cl.getOptionValues("plugins");
         if (given != null) {

@@ -177,6 +177,9 @@ class BadInputIT {
                     Cli.run(dir, "run", "s.yaml", "--store", store.toString(), "--lock-wait", "2");
             assertEquals(2, r.exit(), r.all());
             assertTrue(r.err().contains(String.valueOf(holder.pid())), r.err());
+            assertTrue(r.err().contains("(metaforge run slow.yaml --store "), r.err());
+            assertTrue(r.err().contains("; waiting up to 2 s.\n"), r.err());
+            assertTrue(r.err().contains("; waited 2 s. Wait for it to finish"), r.err());
             assertFalse(r.all().contains("\tat "), r.all());
         } finally {
             holder.destroyForcibly().waitFor();

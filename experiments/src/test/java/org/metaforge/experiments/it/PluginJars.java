@@ -92,6 +92,19 @@ final class PluginJars {
         return jar;
     }
 
+    /**
+     * Builds the third-party Majority learner as plugin {@code demo}, {@code
+     * plugins/demo-1.0.0.jar}.
+     */
+    static Path demo(Path work, Path plugins) throws IOException {
+        return build(
+                work,
+                "demo",
+                "com.example.demo.MajorityPlugin",
+                majoritySources("com.example.demo"),
+                plugins.resolve("demo-1.0.0.jar"));
+    }
+
     /** Copies {@code jar} adding every class of {@code donor} under {@code prefix}. */
     static void bundle(Path jar, Path donor, String prefix, Path out) throws IOException {
         try (JarFile in = new JarFile(jar.toFile());

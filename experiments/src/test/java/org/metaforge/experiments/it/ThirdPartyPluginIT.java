@@ -16,12 +16,7 @@ class ThirdPartyPluginIT {
     void pluginCompiledAgainstTheSdkAloneIsListedAndRuns(@TempDir Path dir) throws Exception {
         Path plugins = dir.resolve("plugins");
         Files.createDirectories(plugins);
-        PluginJars.build(
-                dir,
-                "demo",
-                "com.example.demo.MajorityPlugin",
-                PluginJars.majoritySources("com.example.demo"),
-                plugins.resolve("demo-1.0.0.jar"));
+        PluginJars.demo(dir, plugins);
         copyBaselines(plugins);
 
         Cli.Result list = Cli.run(dir, "list", "--plugins", plugins.toString());

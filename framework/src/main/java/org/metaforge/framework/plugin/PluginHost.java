@@ -24,7 +24,9 @@ import org.pf4j.PluginWrapper;
  *
  * <p>Every jar is inspected before PF4J sees it; a broken plugin (no descriptor, bundled host
  * classes, failing start, invalid component names) is recorded as a {@link PluginProblem} and
- * skipped, so the others keep working. Closing stops and unloads every plugin.
+ * skipped, so the others keep working. A plugin beside a {@link PluginLock plugins.lock} that does
+ * not allow it is refused the same way, before any of its code is loaded. Closing stops and unloads
+ * every plugin.
  */
 public final class PluginHost implements AutoCloseable {
 
@@ -45,6 +47,7 @@ public final class PluginHost implements AutoCloseable {
         this.manager = new HostPluginManager(anchor);
         manager.instantiateWith(instantiate);
         Map<String, Path> sources = new HashMap<>();
+        Map<Path, DirectoryLock> locks = new HashMap<>();
         for (Path root : roots) {
             List<Path> candidates;
             try {
@@ -56,7 +59,9 @@ public final class PluginHost implements AutoCloseable {
                 continue;
             }
             for (Path p : candidates) {
-                load(p, sources);
+                if (allowed(p, locks)) {
+                    load(p, sources);
+                }
             }
         }
         manager.startPlugins();
@@ -120,6 +125,55 @@ public final class PluginHost implements AutoCloseable {
      */
     public static PluginHost load(List<Path> roots, Function<Class<?>, Object> instantiate) {
         return new PluginHost(roots, instantiate);
+    }
+
+    /**
+     * Whether the {@code plugins.lock} beside {@code p}, if any, allows it; records a problem if
+     * not. A lock that cannot be read is one problem, and refuses every plugin beside it.
+     */
+    private boolean allowed(Path p, Map<Path, DirectoryLock> locks) {
+        Path dir = p.toAbsolutePath().normalize().getParent();
+        DirectoryLock lock =
+                locks.computeIfAbsent(
+                        dir,
+                        d -> {
+                            DirectoryLock l = DirectoryLock.of(d);
+                            l.error().ifPresent(m -> problems.add(new PluginProblem(l.file(), m)));
+                            return l;
+                        });
+        if (lock.error().isPresent()) {
+            return false;
+        }
+        if (lock.lock().isEmpty()) {
+            return true;
+        }
+        Optional<String> refusal;
+        try {
+            refusal = lock.lock().get().refusal(p);
+        } catch (IOException e) {
+            refusal = Optional.of("Plugin " + p + " cannot be read to check it (" + e + ").");
+        }
+        refusal.ifPresent(r -> problems.add(new PluginProblem(p, r)));
+        return refusal.isEmpty();
+    }
+
+    /** A directory's lock: none, one, or one that cannot be read (which refuses everything). */
+    private record DirectoryLock(Path file, Optional<PluginLock> lock, Optional<String> error) {
+        static DirectoryLock of(Path dir) {
+            Path file = dir.resolve(PluginLock.FILE_NAME);
+            try {
+                return new DirectoryLock(file, PluginLock.of(dir), Optional.empty());
+            } catch (PluginLock.MalformedException e) {
+                return refusingAll(file, e.getMessage());
+            } catch (IOException e) {
+                return refusingAll(file, "Cannot read plugin lock " + file + " (" + e + ").");
+            }
+        }
+
+        private static DirectoryLock refusingAll(Path file, String why) {
+            String m = why + " No plugin of " + file.getParent() + " was loaded.";
+            return new DirectoryLock(file, Optional.empty(), Optional.of(m));
+        }
     }
 
     private void load(Path p, Map<String, Path> sources) {

@@ -1,12 +1,14 @@
 package org.metaforge.framework.plugin;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -27,6 +29,44 @@ final class PluginJarInspector {
                     "org/metaforge/store/");
 
     private PluginJarInspector() {}
+
+    /** A plugin's id and version as its jar's descriptor states them. */
+    record Descriptor(String id, String version) {}
+
+    /**
+     * The id and version in {@code jar}'s {@code plugin.properties} or, failing that, its manifest
+     * ({@code Plugin-Id}, {@code Plugin-Version}): PF4J's order. Empty if it has neither.
+     */
+    static Optional<Descriptor> descriptor(Path jar) throws IOException {
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            ZipEntry entry = jf.getEntry("plugin.properties");
+            if (entry != null) {
+                Properties props = new Properties();
+                try (InputStream in = jf.getInputStream(entry)) {
+                    props.load(in);
+                }
+                Optional<Descriptor> d =
+                        descriptor(
+                                props.getProperty("plugin.id"),
+                                props.getProperty("plugin.version"));
+                if (d.isPresent()) {
+                    return d;
+                }
+            }
+            Manifest mf = jf.getManifest();
+            return mf == null
+                    ? Optional.empty()
+                    : descriptor(
+                            mf.getMainAttributes().getValue("Plugin-Id"),
+                            mf.getMainAttributes().getValue("Plugin-Version"));
+        }
+    }
+
+    private static Optional<Descriptor> descriptor(String id, String version) {
+        return id == null || version == null || id.isBlank() || version.isBlank()
+                ? Optional.empty()
+                : Optional.of(new Descriptor(id.strip(), version.strip()));
+    }
 
     /** The problem with {@code jar}, or empty if it looks like a well-packaged plugin. */
     static Optional<String> inspect(Path jar) {

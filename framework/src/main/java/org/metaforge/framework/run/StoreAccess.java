@@ -17,11 +17,17 @@ import org.metaforge.store.StoreBusyException;
 public final class StoreAccess implements AutoCloseable {
 
     private final RuntimeSettings settings;
+    private final RunConsole console;
     private ResultStore store;
 
-    /** Creates the access; nothing is opened yet. */
-    public StoreAccess(RuntimeSettings settings) {
+    /**
+     * Creates the access; nothing is opened yet.
+     *
+     * @param console told when opening waits for another process
+     */
+    public StoreAccess(RuntimeSettings settings, RunConsole console) {
         this.settings = settings;
+        this.console = console;
     }
 
     /**
@@ -38,7 +44,7 @@ public final class StoreAccess implements AutoCloseable {
                 if (dir != null) {
                     Files.createDirectories(dir);
                 }
-                store = ResultStore.open(file, settings.lockWait());
+                store = ResultStore.open(file, settings.lockWait(), console::info);
             } catch (StoreBusyException e) {
                 throw new BadInputException(e.getMessage(), e);
             } catch (IOException e) {
