@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -135,7 +137,7 @@ final class CompareCommand implements MetaforgeCli.Command {
                         if (p == null) {
                             withoutPlot.add(label + " " + r.result().plots().keySet());
                         } else {
-                            plots.add(new Labeled(label, p));
+                            plots.add(new Labeled(spec.name(), label, p));
                         }
                     }
                     double wall = ((Number) r.provenance().get("wall_seconds")).doubleValue();
@@ -193,8 +195,8 @@ final class CompareCommand implements MetaforgeCli.Command {
         }
     }
 
-    /** A run's plot and the legend label of its series. */
-    record Labeled(String label, Plot plot) {}
+    /** A run's plot, its spec and the legend label of its series. */
+    record Labeled(String spec, String label, Plot plot) {}
 
     private static String label(String spec, long seed, boolean severalSeeds) {
         return severalSeeds ? spec + " (seed " + seed + ")" : spec;
@@ -202,19 +204,75 @@ final class CompareCommand implements MetaforgeCli.Command {
 
     /**
      * One plot holding every series of {@code plots}: a series is named by its run's label, plus
-     * its own name when its plot has several series. Title and axes come from the first plot.
+     * its own name when its plot has several series. A spec run with several seeds whose plots each
+     * have one series is drawn as one curve, the mean over its seeds ({@link #meanStep}). Title and
+     * axes come from the first plot.
      */
     static Plot overlay(List<Labeled> plots) {
-        List<Plot.Series> series = new ArrayList<>();
+        Map<String, List<Labeled>> bySpec = new LinkedHashMap<>();
         for (Labeled l : plots) {
-            boolean several = l.plot().series().size() > 1;
-            for (Plot.Series s : l.plot().series()) {
-                String name = several ? l.label() + ": " + s.name() : l.label();
-                series.add(new Plot.Series(name, s.x(), s.y()));
+            bySpec.computeIfAbsent(l.spec(), k -> new ArrayList<>()).add(l);
+        }
+        List<Plot.Series> series = new ArrayList<>();
+        for (Map.Entry<String, List<Labeled>> e : bySpec.entrySet()) {
+            List<Labeled> runs = e.getValue();
+            if (runs.size() > 1 && runs.stream().allMatch(l -> l.plot().series().size() == 1)) {
+                series.add(
+                        meanStep(
+                                e.getKey() + " (mean of " + runs.size() + " seeds)",
+                                runs.stream().map(l -> l.plot().series().get(0)).toList()));
+                continue;
+            }
+            for (Labeled l : runs) {
+                boolean several = l.plot().series().size() > 1;
+                for (Plot.Series s : l.plot().series()) {
+                    String name = several ? l.label() + ": " + s.name() : l.label();
+                    series.add(new Plot.Series(name, s.x(), s.y()));
+                }
             }
         }
         Plot first = plots.get(0).plot();
         return new Plot(first.title(), first.xLabel(), first.yLabel(), series);
+    }
+
+    /**
+     * The mean of several curves, each held at its last value between its points (right for
+     * best-so-far curves, whose value stands until the next trial): one point at every x of any
+     * curve from the first x where every curve has a value; a NaN value stays NaN.
+     */
+    static Plot.Series meanStep(String name, List<Plot.Series> curves) {
+        java.util.TreeSet<Double> grid = new java.util.TreeSet<>();
+        for (Plot.Series c : curves) {
+            for (double x : c.x()) {
+                grid.add(x);
+            }
+        }
+        List<double[]> points = new ArrayList<>();
+        for (double x : grid) {
+            double sum = 0;
+            boolean all = true;
+            for (Plot.Series c : curves) {
+                int last = -1;
+                for (int i = 0; i < c.x().length && c.x()[i] <= x; i++) {
+                    last = i;
+                }
+                if (last < 0) {
+                    all = false;
+                    break;
+                }
+                sum += c.y()[last];
+            }
+            if (all) {
+                points.add(new double[] {x, sum / curves.size()});
+            }
+        }
+        double[] xs = new double[points.size()];
+        double[] ys = new double[points.size()];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = points.get(i)[0];
+            ys[i] = points.get(i)[1];
+        }
+        return new Plot.Series(name, xs, ys);
     }
 
     /** One spec's figures over the seeds. */

@@ -58,8 +58,8 @@ class CompareCommandTest {
         Plot o =
                 CompareCommand.overlay(
                         List.of(
-                                new CompareCommand.Labeled("rs-spec", rs),
-                                new CompareCommand.Labeled("sh-spec (seed 2)", sh)));
+                                new CompareCommand.Labeled("rs-spec", "rs-spec", rs),
+                                new CompareCommand.Labeled("sh-spec", "sh-spec (seed 2)", sh)));
         assertEquals("Best validation accuracy vs training epochs spent", o.title());
         assertEquals("epochs spent", o.xLabel());
         assertEquals(
@@ -72,5 +72,29 @@ class CompareCommandTest {
         assertArrayEquals(
                 new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(bytes, 4));
         assertTrue(bytes.length > 5000, "an 800x500 chart, " + bytes.length + " bytes");
+    }
+
+    @Test
+    void severalSeedsOfASpecAreDrawnAsTheirMeanHeldBetweenPoints() {
+        Plot seed1 = oneCurve(new double[] {1, 3}, new double[] {0.5, 0.8});
+        Plot seed2 = oneCurve(new double[] {2, 3}, new double[] {0.6, 0.7});
+        Plot other = oneCurve(new double[] {4}, new double[] {0.9});
+        Plot o =
+                CompareCommand.overlay(
+                        List.of(
+                                new CompareCommand.Labeled("rs", "rs (seed 1)", seed1),
+                                new CompareCommand.Labeled("rs", "rs (seed 2)", seed2),
+                                new CompareCommand.Labeled("fds", "fds", other)));
+        assertEquals(
+                List.of("rs (mean of 2 seeds)", "fds"),
+                o.series().stream().map(Plot.Series::name).toList());
+        // x = 1: seed 2 has no value yet; x = 2: (0.5 held + 0.6) / 2; x = 3: (0.8 + 0.7) / 2
+        assertArrayEquals(new double[] {2, 3}, o.series().get(0).x());
+        assertArrayEquals(new double[] {0.55, 0.75}, o.series().get(0).y(), 1e-12);
+        assertArrayEquals(new double[] {0.9}, o.series().get(1).y());
+    }
+
+    private static Plot oneCurve(double[] x, double[] y) {
+        return new Plot("t", "x", "y", List.of(new Plot.Series("s", x, y)));
     }
 }
