@@ -3,15 +3,13 @@ package org.metaforge.plugins.fds;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.metaforge.sdk.data.LabeledImages;
+import org.metaforge.sdk.metric.ResidentMemory;
 import org.metaforge.sdk.nn.FunctionalModel;
 import org.metaforge.sdk.nn.ModelState;
 import org.metaforge.sdk.run.Progress;
@@ -53,7 +51,7 @@ final class StepBenchmark {
         // Memory first, so the timing runs below do not set the peak; after one warm-up horizon,
         // because the native allocator's pools grow over the first few hundred steps whatever
         // the horizon.
-        long before = peakKb();
+        long before = ResidentMemory.peakKb();
         horizon(ctx, model, data, c, 1);
         long afterH = horizon(ctx, model, data, c, 1);
         long after4H = horizon(ctx, model, data, c, 4);
@@ -199,19 +197,6 @@ final class StepBenchmark {
                             null)
                     .close();
         }
-        return peakKb();
-    }
-
-    private static long peakKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+        return ResidentMemory.peakKb();
     }
 }

@@ -29,9 +29,10 @@ import org.metaforge.sdk.nn.Upsample;
  * hourglass, a 1x1 head and the per-channel softargmax normalisation {@code exp(beta (h - max h))},
  * so every heatmap lies in (0, 1] with its peak at 1. Every convolution block is convolution, leaky
  * ReLU, group-norm, in the reference's order. The vector holds the stem's parameters first, then
- * the cell's ({@link #stemCount()} splits them). Immutable and thread-safe; results land on the
- * manager of the first operand as usual in DJL, parameter views on the manager of {@code params}:
- * callers pass parameters that live on a short-lived manager.
+ * the cell's ({@link #stemCount()} splits them). Immutable and thread-safe. {@link #cell} returns
+ * its heatmaps on {@code z}'s manager and frees its activations; {@link #injection}, called once
+ * per image batch, leaves its arrays on the manager of {@code params}, so callers pass parameters
+ * that live on a short-lived manager.
  */
 public final class LdeqNetwork {
 
@@ -165,11 +166,27 @@ public final class LdeqNetwork {
         return x;
     }
 
-    /** One application of the cell: new normalised heatmaps from {@code z} and the injection. */
+    /**
+     * One application of the cell: new normalised heatmaps from {@code z} and the injection, on
+     * {@code z}'s manager. The activations of the pass live on a scope of their own, closed before
+     * returning (a recorded graph keeps what it needs), so a solver that calls the cell many times
+     * holds the memory of one call, not of every call.
+     */
     public NDArray cell(NDArray params, NDArray z, NDArray injection) {
-        NDArray x = run(tail, params, NDArrays.concat(new NDList(z, injection), 1));
-        x = level(0, params, x);
-        return normalise(run(head, params, x), arch.beta());
+        NDManager home = z.getManager();
+        try (NDManager scope = home.newSubManager()) {
+            // a view of the parameters on the scope: the functional layers put every array of the
+            // pass on the parameters' manager
+            NDArray p = params.get(new NDIndex(":"));
+            p.attach(scope);
+            NDArray input = NDArrays.concat(new NDList(z, injection), 1);
+            input.attach(scope);
+            NDArray x = run(tail, p, input);
+            x = level(0, p, x);
+            NDArray out = normalise(run(head, p, x), arch.beta());
+            out.attach(home);
+            return out;
+        }
     }
 
     private NDArray level(int k, NDArray params, NDArray x) {

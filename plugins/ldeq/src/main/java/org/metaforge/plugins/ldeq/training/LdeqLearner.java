@@ -19,6 +19,7 @@ import org.metaforge.plugins.ldeq.model.Heatmaps;
 import org.metaforge.plugins.ldeq.model.ImplicitBackward;
 import org.metaforge.plugins.ldeq.model.LdeqNetwork;
 import org.metaforge.plugins.ldeq.video.VideoEvaluation;
+import org.metaforge.sdk.Benchmarked;
 import org.metaforge.sdk.Learner;
 import org.metaforge.sdk.autodiff.Autodiff;
 import org.metaforge.sdk.config.Validation;
@@ -48,7 +49,7 @@ import org.pf4j.Extension;
  * > 0}, the RwR video evaluation. The trained weights are the artefact {@value #MODEL_ARTIFACT}.
  */
 @Extension
-public class LdeqLearner implements Learner<LdeqConfig> {
+public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig> {
 
     /** The artefact holding the trained weights ({@link ModelWeights}, empty state). */
     public static final String MODEL_ARTIFACT = "model";
@@ -205,8 +206,17 @@ public class LdeqLearner implements Learner<LdeqConfig> {
         return result.build();
     }
 
+    /**
+     * Inference speed per solver at batch 1 and 8, and training peak memory at 5 vs 20 solver
+     * iterations, implicit vs explicit ({@code metaforge bench SPEC}).
+     */
+    @Override
+    public RunResult benchmark(RunContext ctx, LdeqConfig config, Task task) {
+        return LdeqBenchmark.run(ctx, config);
+    }
+
     /** One training step; returns the batch's loss. */
-    private static double step(
+    static double step(
             RunContext ctx,
             LdeqConfig config,
             LdeqNetwork net,

@@ -1,0 +1,171 @@
+package org.metaforge.plugins.ldeq.training;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.metaforge.plugins.ldeq.face.FaceGenerator;
+import org.metaforge.plugins.ldeq.face.FaceImage;
+import org.metaforge.plugins.ldeq.model.LdeqNetwork;
+import org.metaforge.sdk.config.ConfigSchema;
+import org.metaforge.sdk.metric.ResidentMemory;
+import org.metaforge.sdk.run.RunContext;
+import org.metaforge.sdk.run.RunResult;
+import org.metaforge.sdk.solver.BoundSolver;
+
+/**
+ * Measures, in one process, at the spec's architecture: inference speed (milliseconds per image and
+ * frames per second at batch 1 and 8) with each solver at a fixed number of cell evaluations, and
+ * the peak resident memory of training steps at 5 and at 20 solver iterations in implicit mode (no
+ * graph through the solver: flat) and with 5 and 20 unrolled iterations in explicit mode (the graph
+ * holds every iteration: grows).
+ */
+final class LdeqBenchmark {
+
+    /** Cell evaluations per inference solve, as the reference's figures (10 iterations). */
+    private static final int INFERENCE_ITERATIONS = 10;
+
+    private static final int[] BATCHES = {1, 8};
+    private static final int WARMUP = 1;
+    private static final int TRAIN_STEPS = 2;
+    private static final ConfigSchema<LdeqConfig> SCHEMA = ConfigSchema.of(LdeqConfig.class);
+
+    private LdeqBenchmark() {}
+
+    static RunResult run(RunContext ctx, LdeqConfig c) {
+        LdeqNetwork net = new LdeqNetwork(c.architecture());
+        NDArray params = net.initialParameters(ctx.manager(), ctx.seeds().derive("init"));
+        FaceGenerator generator = new FaceGenerator(LdeqLearner.faces(c));
+        List<FaceImage> faces = generator.generate(ctx.seeds().derive("bench-faces"), 8);
+        RunResult.Builder out = RunResult.builder();
+        List<String> lines = new ArrayList<>();
+        lines.add(
+                String.format(
+                        Locale.ROOT,
+                        "ldeq/ldeq, %,d parameters, image %d, heatmaps %d x %d x %d, inference at"
+                                + " %d cell evaluations (tolerances 0)",
+                        net.parameterCount(),
+                        c.imageSize(),
+                        net.architecture().landmarks(),
+                        c.heatmapSize(),
+                        c.heatmapSize(),
+                        INFERENCE_ITERATIONS));
+        Map<String, String> solvers = new LinkedHashMap<>();
+        solvers.put("fixed_point", "solvers/fixed-point");
+        solvers.put("anderson", "solvers/anderson");
+        solvers.put("broyden", "solvers/broyden");
+        for (Map.Entry<String, String> e : solvers.entrySet()) {
+            BoundSolver solver = ctx.solver(e.getValue(), exactly(INFERENCE_ITERATIONS));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-12s", e.getKey()));
+            for (int batch : BATCHES) {
+                double ms = inferenceMs(ctx, net, params, solver, faces.subList(0, batch));
+                out.metric(e.getKey() + "_ms_per_image_batch" + batch, ms)
+                        .metric(e.getKey() + "_fps_batch" + batch, 1000 / ms);
+                line.append(
+                        String.format(
+                                Locale.ROOT,
+                                "  batch %d: %7.1f ms/image (%6.1f fps)",
+                                batch,
+                                ms,
+                                1000 / ms));
+            }
+            lines.add(line.toString());
+        }
+
+        List<FaceImage> train =
+                generator.generate(ctx.seeds().derive("bench-train"), 4 * c.batchSize());
+        boolean reset = ResidentMemory.resetPeak();
+        lines.add(
+                String.format(
+                        Locale.ROOT,
+                        "training peak resident memory, batch %d, %d steps after %d warm-up, second"
+                                + " of two rounds 5, 20%s:",
+                        c.batchSize(),
+                        TRAIN_STEPS,
+                        WARMUP,
+                        reset ? "" : " (peak not resettable here: running maxima)"));
+        if (System.getenv("MALLOC_MMAP_THRESHOLD_") == null) {
+            lines.add(
+                    "  (MALLOC_MMAP_THRESHOLD_ is not set: glibc keeps freed memory resident, so a"
+                            + " phase's peak includes what earlier phases freed; set it, e.g."
+                            + " MALLOC_MMAP_THRESHOLD_=65536, for peaks of each phase alone)");
+        }
+        int[] iterations = {5, 20};
+        for (String mode : List.of("implicit", "explicit")) {
+            double[] mb = new double[2];
+            // two rounds, the second reported: the first also measures the process warming up
+            for (int round = 0; round < 2; round++) {
+                for (int k = 0; k < 2; k++) {
+                    Map<String, Object> over = new LinkedHashMap<>();
+                    over.put("mode", mode);
+                    over.put("explicit-iterations", iterations[k]);
+                    over.put("solver-config", exactly(iterations[k]));
+                    LdeqConfig variant = SCHEMA.bindWith(SCHEMA.toValues(c), over, "benchmark");
+                    mb[k] = trainingPeakMb(ctx, variant, net, train);
+                }
+            }
+            out.metric(mode + "_train_peak_mb_5", mb[0])
+                    .metric(mode + "_train_peak_mb_20", mb[1])
+                    .metric(mode + "_train_peak_ratio_20_5", mb[1] / mb[0]);
+            lines.add(
+                    String.format(
+                            Locale.ROOT,
+                            "  %-8s  5 iterations %8.1f MB, 20 iterations %8.1f MB: ratio %.3f",
+                            mode,
+                            mb[0],
+                            mb[1],
+                            mb[1] / mb[0]));
+        }
+        lines.forEach(ctx::info);
+        return out.artifact("lines", lines).build();
+    }
+
+    /** A solver configuration that always takes {@code n} evaluations. */
+    private static Map<String, Object> exactly(int n) {
+        return Map.of("max-iterations", n, "rel-tolerance", 0, "abs-tolerance", 0);
+    }
+
+    private static double inferenceMs(
+            RunContext ctx,
+            LdeqNetwork net,
+            NDArray params,
+            BoundSolver solver,
+            List<FaceImage> batch) {
+        int repeats = batch.size() == 1 ? 5 : 2;
+        for (int i = 0; i < WARMUP; i++) {
+            LdeqLearner.predict(net, params, solver, batch);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < repeats; i++) {
+            ctx.checkCancelled();
+            LdeqLearner.predict(net, params, solver, batch);
+        }
+        return (System.nanoTime() - t0) / 1e6 / repeats / batch.size();
+    }
+
+    /** Peak resident memory in MB over training steps of {@code c}, after a warm-up step. */
+    private static double trainingPeakMb(
+            RunContext ctx, LdeqConfig c, LdeqNetwork net, List<FaceImage> train) {
+        BoundSolver solver = ctx.solver(c.solver(), c.solverConfig());
+        TrainingState s =
+                new TrainingState(net.initialParameters(ctx.manager(), ctx.seeds().derive("init")));
+        double[] evals = new double[2];
+        for (int i = 0; i < WARMUP; i++) {
+            LdeqLearner.step(ctx, c, net, solver, s, train, 1e-4, evals);
+            s.step++;
+        }
+        ResidentMemory.resetPeak();
+        for (int i = 0; i < TRAIN_STEPS; i++) {
+            ctx.checkCancelled();
+            LdeqLearner.step(ctx, c, net, solver, s, train, 1e-4, evals);
+            s.step++;
+        }
+        long kb = ResidentMemory.peakKb();
+        s.params.close();
+        s.m.close();
+        s.v.close();
+        return kb / 1024.0;
+    }
+}
