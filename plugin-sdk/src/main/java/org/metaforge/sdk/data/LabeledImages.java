@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
@@ -244,6 +247,82 @@ public final class LabeledImages {
      * @param validation the part to validate on
      */
     public record Split(LabeledImages train, LabeledImages validation) {}
+
+    /** The first bytes of {@link #write}'s form. */
+    private static final int MAGIC = 0x4D464931; // "MFI1"
+
+    /**
+     * Writes the whole set (name, fingerprint, shape, classes, labels, pixels) in a binary form
+     * that {@link #read} restores exactly, e.g. to hand a task to a trial in another process.
+     */
+    public void write(DataOutputStream out) throws IOException {
+        out.writeInt(MAGIC);
+        out.writeUTF(name);
+        out.writeUTF(fingerprint);
+        out.writeInt(numClasses);
+        long[] dims = sampleShape.getShape();
+        out.writeInt(dims.length);
+        for (long d : dims) {
+            out.writeLong(d);
+        }
+        out.writeInt(labels.length);
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        for (int l : labels) {
+            if (buf.remaining() < 4) {
+                out.write(buf.array(), 0, buf.position());
+                buf.clear();
+            }
+            buf.putInt(l);
+        }
+        for (float p : pixels) {
+            if (buf.remaining() < 4) {
+                out.write(buf.array(), 0, buf.position());
+                buf.clear();
+            }
+            buf.putFloat(p);
+        }
+        out.write(buf.array(), 0, buf.position());
+    }
+
+    /**
+     * Reads a set written by {@link #write}, with the name and fingerprint it had.
+     *
+     * @throws IOException if the stream ends early or does not hold such a set
+     */
+    public static LabeledImages read(DataInputStream in) throws IOException {
+        if (in.readInt() != MAGIC) {
+            throw new IOException("not a set of labelled images written by LabeledImages.write");
+        }
+        String name = in.readUTF();
+        String fingerprint = in.readUTF();
+        int numClasses = in.readInt();
+        long[] dims = new long[in.readInt()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = in.readLong();
+        }
+        Shape shape = new Shape(dims);
+        int n = in.readInt();
+        if (n < 0 || dims.length > 8) {
+            throw new IOException("corrupt header of set " + name);
+        }
+        int[] labels = new int[n];
+        float[] pixels = new float[Math.toIntExact(n * shape.size())];
+        byte[] chunk = new byte[1 << 16];
+        ByteBuffer buf = ByteBuffer.wrap(chunk);
+        for (int i = 0; i < labels.length; i += chunk.length / 4) {
+            int count = Math.min(chunk.length / 4, labels.length - i);
+            in.readFully(chunk, 0, count * 4);
+            buf.clear();
+            buf.asIntBuffer().get(labels, i, count);
+        }
+        for (int i = 0; i < pixels.length; i += chunk.length / 4) {
+            int count = Math.min(chunk.length / 4, pixels.length - i);
+            in.readFully(chunk, 0, count * 4);
+            buf.clear();
+            buf.asFloatBuffer().get(pixels, i, count);
+        }
+        return new LabeledImages(name, pixels, labels, shape, numClasses, fingerprint);
+    }
 
     /** Computes the SHA-256 fingerprint of raw content, for loaders. */
     public static String fingerprintOf(float[] pixels, int[] labels, Shape sampleShape) {
