@@ -22,6 +22,7 @@ final class RunCommand implements MetaforgeCli.Command {
     @Override
     public Options options() {
         Options o = SpecOptions.options();
+        WorkerOptions.addTo(o);
         o.addOption(
                 Option.builder()
                         .longOpt("out")
