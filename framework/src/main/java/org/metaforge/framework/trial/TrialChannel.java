@@ -69,11 +69,17 @@ public final class TrialChannel {
     private final DataOutputStream out;
     private final BlockingQueue<Frame> replies = new LinkedBlockingQueue<>();
     private volatile boolean finished;
-    private volatile IOException broken;
+    private final Runnable parentGone;
 
-    TrialChannel(InputStream in, OutputStream out) {
+    /**
+     * A channel over the given streams.
+     *
+     * @param parentGone what to do when the parent's end closes before the trial finished
+     */
+    TrialChannel(InputStream in, OutputStream out, Runnable parentGone) {
         this.in = new DataInputStream(new BufferedInputStream(in, 1 << 16));
         this.out = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
+        this.parentGone = parentGone;
     }
 
     /**
@@ -83,7 +89,15 @@ public final class TrialChannel {
     public static TrialChannel overStandardStreams() {
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-        return new TrialChannel(new FileInputStream(FileDescriptor.in), stdout);
+        return new TrialChannel(
+                new FileInputStream(FileDescriptor.in),
+                stdout,
+                () -> {
+                    System.err.println("metaforge trial: the parent process is gone; stopping.");
+                    System.err.flush();
+                    // no shutdown hooks: nothing of this worker is worth keeping without its parent
+                    Runtime.getRuntime().halt(ORPHANED);
+                });
     }
 
     /**
@@ -118,12 +132,10 @@ public final class TrialChannel {
                 replies.add(f);
             }
         } catch (IOException e) {
-            broken = e;
+            // a broken pipe ends the conversation like a closed one
         }
         if (!finished) {
-            System.err.println("metaforge trial: the parent process is gone; stopping.");
-            System.err.flush();
-            Runtime.getRuntime().halt(ORPHANED);
+            parentGone.run();
         }
     }
 
