@@ -36,11 +36,7 @@ final class TrialCommand implements MetaforgeCli.Command {
                         .argName("FILE")
                         .desc("write the record's JSON to FILE instead of standard output")
                         .build());
-        o.addOption(
-                Option.builder()
-                        .longOpt("no-cache")
-                        .desc("recompute even if the store has the result")
-                        .build());
+        o.addOption(RunCommand.noCache());
         o.addOption(
                 Option.builder()
                         .longOpt("channel")
