@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.DataOutputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +26,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.metaforge.framework.data.Dataset;
+import org.metaforge.framework.data.DatasetCatalog;
 import org.metaforge.framework.run.ResultCodec;
 import org.metaforge.framework.run.RunRecord;
 import org.metaforge.store.CacheKey;
+import org.metaforge.store.Envelope;
 import org.metaforge.store.ResultStore;
 import org.metaforge.store.RunEntry;
 
@@ -195,6 +200,76 @@ class ParallelTrialsIT {
         // the resumed search says which trials the store answered; all else is as uninterrupted
         resumed.set("events", inProcessResult.path("events"));
         assertEquals(withoutTiming(inProcessResult), resumed);
+    }
+
+    /**
+     * {@code metaforge trial SPEC.json} run by hand on the retraining trial of the in-process run
+     * (its spec written here from the stored record, its data from the shipped subset) computes
+     * that very record into a fresh store.
+     */
+    @Test
+    void aTrialSpecRunByHandGivesTheInProcessRecord() throws Exception {
+        RunRecord retrain =
+                inProcess.values().stream()
+                        .filter(r -> r.provenance().get("datasets").toString().contains("test="))
+                        .filter(r -> r.componentId().equals("baselines/sgd"))
+                        .findFirst()
+                        .orElseThrow();
+        Dataset data = DatasetCatalog.create().load("fashion-mnist-subset");
+        Path train = dir.resolve("train.images");
+        Path test = dir.resolve("test.images");
+        for (var e : Map.of(train, data.train(), test, data.test()).entrySet()) {
+            try (DataOutputStream out =
+                    new DataOutputStream(
+                            new BufferedOutputStream(Files.newOutputStream(e.getKey())))) {
+                e.getValue().write(out);
+            }
+        }
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("format", 1);
+        spec.put("name", "the retraining");
+        spec.put("component", retrain.componentId());
+        spec.put("plugin_version", retrain.provenance().get("plugin_version"));
+        spec.put("config", retrain.provenance().get("config"));
+        spec.put("seed", retrain.provenance().get("seed"));
+        spec.put("device", "cpu");
+        spec.put("threads", 1);
+        spec.put("no_cache", false);
+        spec.put("key", retrain.key());
+        spec.put(
+                "task",
+                Map.of(
+                        "eval_name", "test",
+                        "train",
+                                Map.of(
+                                        "fingerprint",
+                                        data.train().fingerprint(),
+                                        "file",
+                                        train.toString()),
+                        "eval",
+                                Map.of(
+                                        "fingerprint",
+                                        data.test().fingerprint(),
+                                        "file",
+                                        test.toString())));
+        ObjectMapper json = new ObjectMapper();
+        json.writeValue(dir.resolve("trial.json").toFile(), spec);
+        Cli.Result r =
+                Cli.run(
+                        dir,
+                        "trial",
+                        "trial.json",
+                        "--store",
+                        store("by-hand"),
+                        "--result",
+                        "record.json");
+        assertEquals(0, r.exit(), r.all());
+        RunRecord byHand =
+                ResultCodec.decode(
+                        Envelope.json(
+                                "trial-result", 1, Files.readAllBytes(dir.resolve("record.json"))));
+        assertSameRecord(retrain, byHand);
+        assertSameRecord(retrain, records(store("by-hand")).get(retrain.key()));
     }
 
     /** The worker processes ({@code metaforge trial --channel}) of {@code p}. */
