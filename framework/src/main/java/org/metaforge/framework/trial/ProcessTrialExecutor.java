@@ -48,7 +48,14 @@ public final class ProcessTrialExecutor implements TrialExecutor {
     private final TaskFiles files = new TaskFiles();
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
     private final Queue<Worker> idle = new ConcurrentLinkedQueue<>();
-    private final Thread stopper = new Thread(this::stopAll, "metaforge-stop-workers");
+    private volatile boolean stopping;
+    private final Thread stopper =
+            new Thread(
+                    () -> {
+                        stopping = true;
+                        stopAll();
+                    },
+                    "metaforge-stop-workers");
     private boolean hooked;
 
     /**
@@ -178,6 +185,10 @@ public final class ProcessTrialExecutor implements TrialExecutor {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException();
             }
+            if (stopping) {
+                throw new CancellationException(
+                        "Stopped; the trials that finished are in the store.");
+            }
             if (slot[0] == null) {
                 slot[0] = Worker.start(command, log);
                 live.add(slot[0].process());
@@ -199,6 +210,11 @@ public final class ProcessTrialExecutor implements TrialExecutor {
             slot[0] = null;
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException();
+            }
+            if (stopping) {
+                // the worker was stopped with this process (Ctrl-C), not crashed
+                throw new CancellationException(
+                        "Stopped; the trials that finished are in the store.");
             }
             String what = "The worker of " + job.name() + " " + o.crash();
             if (attempt > retries) {
