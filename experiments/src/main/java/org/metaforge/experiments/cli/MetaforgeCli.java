@@ -222,17 +222,26 @@ public final class MetaforgeCli {
             throws BadInputException {
         Optional<WorkerOptions> workers = WorkerOptions.parse(cl);
         if (workers.isPresent()) {
-            List<String> args = new ArrayList<>(List.of("trial", "--channel"));
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "trial",
+                                    "--channel",
+                                    "--threads",
+                                    String.valueOf(workers.get().threads())));
             for (Path p : pluginDirs(cl)) {
                 args.add("--plugins");
                 args.add(p.toAbsolutePath().toString());
             }
-            b.trialExecutor(
+            ProcessTrialExecutor executor =
                     new ProcessTrialExecutor(
                             ProcessTrialExecutor.javaCommand(MetaforgeCli.class.getName(), args),
                             workers.get().workers(),
                             workers.get().retries(),
-                            console::info));
+                            console::info);
+            // workers start up while this process loads plugins and data
+            executor.prestart();
+            b.trialExecutor(executor);
         }
         if (cl.hasOption("lock-wait")) {
             try {

@@ -172,6 +172,23 @@ public final class ProcessTrialExecutor implements TrialExecutor {
         }
     }
 
+    /**
+     * Starts the workers now, so that their JVM, plugins and engine start while this process
+     * prepares its run; a failure to start is reported when a trial needs the worker.
+     */
+    public void prestart() {
+        hook();
+        for (int i = 0; i < workers; i++) {
+            try {
+                Worker w = Worker.start(command, log);
+                live.add(w.process());
+                idle.add(w);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
     /** Runs one job on the slot's worker (starting one when needed), retrying after crashes. */
     private void runJob(
             int index,

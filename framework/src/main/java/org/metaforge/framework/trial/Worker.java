@@ -86,7 +86,10 @@ final class Worker {
         return new Outcome(null, null, null, how);
     }
 
-    /** Lets the worker exit (its input ends) and waits a little; stops it if it does not. */
+    /**
+     * Lets the idle worker exit (its input ends); one still starting up, which has nothing to lose,
+     * is stopped after a second rather than waited for.
+     */
     void close() {
         try {
             toWorker.close();
@@ -94,8 +97,11 @@ final class Worker {
             // already gone
         }
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            if (!process.waitFor(1, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
