@@ -206,6 +206,11 @@ public final class ProcessTrialExecutor implements TrialExecutor {
                 throw new CancellationException(
                         "Stopped; the trials that finished are in the store.");
             }
+            if (slot[0] != null && !slot[0].process().isAlive()) {
+                // died while idle (e.g. it could not start): not this trial's attempt
+                live.remove(slot[0].process());
+                slot[0] = null;
+            }
             if (slot[0] == null) {
                 slot[0] = Worker.start(command, log);
                 live.add(slot[0].process());
