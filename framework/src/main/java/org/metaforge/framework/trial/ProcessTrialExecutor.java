@@ -54,6 +54,7 @@ public final class ProcessTrialExecutor implements TrialExecutor {
                     () -> {
                         stopping = true;
                         stopAll();
+                        files.close();
                     },
                     "metaforge-stop-workers");
     private boolean hooked;
