@@ -16,12 +16,15 @@ import org.metaforge.framework.plugin.PluginInfo;
 import org.metaforge.framework.plugin.PluginProblem;
 import org.metaforge.framework.run.ExperimentRunner;
 import org.metaforge.framework.run.ExperimentSpec;
+import org.metaforge.framework.run.LocalTrialStore;
 import org.metaforge.framework.run.Plan;
 import org.metaforge.framework.run.RunConsole;
 import org.metaforge.framework.run.RunRecord;
 import org.metaforge.framework.run.RuntimeSettings;
 import org.metaforge.framework.run.SpecLoader;
 import org.metaforge.framework.run.StoreAccess;
+import org.metaforge.framework.run.TrialExecutor;
+import org.metaforge.framework.run.TrialStore;
 
 /**
  * The embeddable runtime: plugins, datasets, store and runner behind one object.
@@ -45,19 +48,24 @@ public final class Metaforge implements AutoCloseable {
     private final ExperimentRunner runner;
     private final SpecLoader specs = new SpecLoader();
     private final AtomicBoolean cancelled;
+    private final TrialExecutor executor;
 
     private Metaforge(Builder b) {
         this.cancelled = new AtomicBoolean();
-        RuntimeSettings settings = new RuntimeSettings(b.store, b.lockWait, cancelled::get);
+        this.executor = b.executor;
+        RuntimeSettings settings =
+                new RuntimeSettings(b.store, b.lockWait, cancelled::get, b.executor);
         RunConsole console = b.console;
         this.store = new StoreAccess(settings, console);
+        TrialStore trialStore = b.trialStore != null ? b.trialStore : new LocalTrialStore(store);
         this.autodiff = new TorchAutodiff();
         AtomicReference<Injector> injector = new AtomicReference<>();
         this.plugins = PluginHost.load(b.pluginDirs, type -> injector.get().getInstance(type));
         DatasetCatalog catalog = b.catalog != null ? b.catalog : DatasetCatalog.create();
         Injector inj =
                 Guice.createInjector(
-                        new MetaforgeModule(settings, console, catalog, store, autodiff, plugins));
+                        new MetaforgeModule(
+                                settings, console, catalog, store, trialStore, autodiff, plugins));
         injector.set(inj);
         this.runner = inj.getInstance(ExperimentRunner.class);
     }
@@ -120,6 +128,9 @@ public final class Metaforge implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (executor != null) {
+                executor.close();
+            }
             store.close();
         } finally {
             try {
@@ -137,8 +148,28 @@ public final class Metaforge implements AutoCloseable {
         private Duration lockWait = Duration.ofSeconds(30);
         private RunConsole console = RunConsole.logging();
         private DatasetCatalog catalog;
+        private TrialExecutor executor;
+        private TrialStore trialStore;
 
         private Builder() {}
+
+        /**
+         * Runs batches of trials ({@code Trials.runAll}) through {@code e}, e.g. worker processes;
+         * by default they run one after another in this process.
+         */
+        public Builder trialExecutor(TrialExecutor e) {
+            this.executor = e;
+            return this;
+        }
+
+        /**
+         * Serves runs' results, artefacts and checkpoints from {@code s} instead of the store file,
+         * as a trial worker process does through its parent; the store file is then never opened.
+         */
+        public Builder trialStore(TrialStore s) {
+            this.trialStore = s;
+            return this;
+        }
 
         /** Adds a directory of plugin jars (or a plugin jar, or a development directory). */
         public Builder pluginsDir(Path dir) {

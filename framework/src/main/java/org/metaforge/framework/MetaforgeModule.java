@@ -6,6 +6,7 @@ import org.metaforge.framework.plugin.PluginHost;
 import org.metaforge.framework.run.RunConsole;
 import org.metaforge.framework.run.RuntimeSettings;
 import org.metaforge.framework.run.StoreAccess;
+import org.metaforge.framework.run.TrialStore;
 import org.metaforge.sdk.autodiff.Autodiff;
 
 /**
@@ -18,6 +19,7 @@ final class MetaforgeModule extends AbstractModule {
     private final RunConsole console;
     private final DatasetCatalog catalog;
     private final StoreAccess store;
+    private final TrialStore trialStore;
     private final Autodiff autodiff;
     private final PluginHost plugins;
 
@@ -26,12 +28,14 @@ final class MetaforgeModule extends AbstractModule {
             RunConsole console,
             DatasetCatalog catalog,
             StoreAccess store,
+            TrialStore trialStore,
             Autodiff autodiff,
             PluginHost plugins) {
         this.settings = settings;
         this.console = console;
         this.catalog = catalog;
         this.store = store;
+        this.trialStore = trialStore;
         this.autodiff = autodiff;
         this.plugins = plugins;
     }
@@ -42,6 +46,7 @@ final class MetaforgeModule extends AbstractModule {
         bind(RunConsole.class).toInstance(console);
         bind(DatasetCatalog.class).toInstance(catalog);
         bind(StoreAccess.class).toInstance(store);
+        bind(TrialStore.class).toInstance(trialStore);
         bind(Autodiff.class).toInstance(autodiff);
         bind(PluginHost.class).toInstance(plugins);
     }

@@ -60,6 +60,30 @@ public final class CacheKey {
         return new Builder();
     }
 
+    /**
+     * The key whose {@link #canonicalJson()} is {@code canonicalJson}, e.g. as a trial in another
+     * process sent it; the hash is recomputed from the text, which is taken as it is.
+     *
+     * @throws IllegalArgumentException if the text is not a key's canonical JSON
+     */
+    public static CacheKey parse(String canonicalJson) {
+        try {
+            var root = CANONICAL_JSON.readTree(canonicalJson);
+            String id = root.path("component").asText(null);
+            String version = root.path("pluginVersion").asText(null);
+            if (id == null || version == null || !root.path("seed").canConvertToLong()) {
+                throw new IllegalArgumentException(
+                        "Not the canonical JSON of a cache key (it needs component,"
+                                + " pluginVersion and seed): "
+                                + canonicalJson);
+            }
+            return new CacheKey(id, version, root.path("seed").asLong(), canonicalJson);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    "Not the canonical JSON of a cache key: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** The lowercase hexadecimal SHA-256 of {@link #canonicalJson()}, 64 characters. */
     public String hex() {
         return hex;

@@ -30,6 +30,7 @@ final class CompareCommand implements MetaforgeCli.Command {
     @Override
     public Options options() {
         Options o = SpecOptions.options();
+        WorkerOptions.addTo(o);
         o.addOption(
                 Option.builder()
                         .longOpt("seeds")

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -14,6 +15,8 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.metaforge.framework.BadInputException;
 import org.metaforge.framework.Metaforge;
+import org.metaforge.framework.run.RunConsole;
+import org.metaforge.framework.trial.ProcessTrialExecutor;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.run.RunFailedException;
 
@@ -38,6 +41,7 @@ public final class MetaforgeCli {
                     + "  eval landmarks  landmark metrics (NME, FR, AUC, NMF) of .npy prediction files\n"
                     + "  gradcheck SPEC  check a component's derivatives against finite differences\n"
                     + "  bench NAME      run a benchmark (hvp-memory)\n"
+                    + "  trial SPEC      run one resolved trial (what --workers starts in each worker)\n"
                     + "Run 'metaforge <command> --help' for the command's options.";
 
     private final PrintStream out;
@@ -92,6 +96,7 @@ public final class MetaforgeCli {
                     case "compare" -> new CompareCommand();
                     case "eval" -> new EvalCommand();
                     case "plugins" -> new PluginsCommand();
+                    case "trial" -> new TrialCommand();
                     default -> null;
                 };
         if (command == null) {
@@ -124,6 +129,11 @@ public final class MetaforgeCli {
             return ExitCode.OK;
         }
         try {
+            Optional<WorkerOptions> workers = WorkerOptions.parse(cl);
+            if (workers.isPresent()) {
+                System.setProperty(
+                        "ai.djl.pytorch.num_threads", String.valueOf(workers.get().threads()));
+            }
             applyThreads(cl);
             return command.execute(cl, this);
         } catch (BadInputException | ConfigException e) {
@@ -179,7 +189,9 @@ public final class MetaforgeCli {
 
     private static void applyThreads(CommandLine cl) throws BadInputException {
         String t = cl.getOptionValue("threads");
-        if (t == null) {
+        if (cl.hasOption("workers")) {
+            // WorkerOptions set the count every trial and the run itself use
+        } else if (t == null) {
             if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
                 String n = String.valueOf(Runtime.getRuntime().availableProcessors());
                 System.setProperty("ai.djl.pytorch.num_threads", n);
@@ -203,7 +215,36 @@ public final class MetaforgeCli {
 
     /** Builds a runtime from the common options. */
     Metaforge runtime(CommandLine cl) throws BadInputException {
-        Metaforge.Builder b = Metaforge.builder().console(new CliConsole(err));
+        CliConsole console = new CliConsole(err);
+        return runtime(cl, Metaforge.builder().console(console), console);
+    }
+
+    /** Builds a runtime from the common options on {@code b}. */
+    Metaforge runtime(CommandLine cl, Metaforge.Builder b, RunConsole console)
+            throws BadInputException {
+        Optional<WorkerOptions> workers = WorkerOptions.parse(cl);
+        if (workers.isPresent()) {
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "trial",
+                                    "--channel",
+                                    "--threads",
+                                    String.valueOf(workers.get().threads())));
+            for (Path p : pluginDirs(cl)) {
+                args.add("--plugins");
+                args.add(p.toAbsolutePath().toString());
+            }
+            ProcessTrialExecutor executor =
+                    new ProcessTrialExecutor(
+                            ProcessTrialExecutor.javaCommand(MetaforgeCli.class.getName(), args),
+                            workers.get().workers(),
+                            workers.get().retries(),
+                            console::info);
+            // workers start up while this process loads plugins and data
+            executor.prestart();
+            b.trialExecutor(executor);
+        }
         if (cl.hasOption("lock-wait")) {
             try {
                 long s = Long.parseLong(cl.getOptionValue("lock-wait").trim());

@@ -22,6 +22,7 @@ final class RunCommand implements MetaforgeCli.Command {
     @Override
     public Options options() {
         Options o = SpecOptions.options();
+        WorkerOptions.addTo(o);
         o.addOption(
                 Option.builder()
                         .longOpt("out")
@@ -30,11 +31,7 @@ final class RunCommand implements MetaforgeCli.Command {
                         .desc(
                                 "where result.json, the plots and report.html go (default metaforge-out/<spec name>)")
                         .build());
-        o.addOption(
-                Option.builder()
-                        .longOpt("no-cache")
-                        .desc("recompute even if the store has the result")
-                        .build());
+        o.addOption(noCache());
         return o;
     }
 
@@ -148,6 +145,14 @@ final class RunCommand implements MetaforgeCli.Command {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** {@code --no-cache}, of run and trial. */
+    static Option noCache() {
+        return Option.builder()
+                .longOpt("no-cache")
+                .desc("recompute even if the store has the result")
+                .build();
     }
 
     /** The options shared by run and validate. */

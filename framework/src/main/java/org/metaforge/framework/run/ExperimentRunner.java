@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.metaforge.framework.BadInputException;
 import org.metaforge.framework.data.Dataset;
 import org.metaforge.framework.data.DatasetCatalog;
@@ -37,7 +38,6 @@ import org.metaforge.sdk.run.Trials;
 import org.metaforge.sdk.solver.BoundSolver;
 import org.metaforge.store.CacheKey;
 import org.metaforge.store.Envelope;
-import org.metaforge.store.ResultStore;
 
 /**
  * Turns a spec into a recorded result: validate everything, look in the store, run, record.
@@ -53,7 +53,7 @@ public final class ExperimentRunner {
 
     private final PluginHost plugins;
     private final DatasetCatalog catalog;
-    private final StoreAccess store;
+    private final TrialStore store;
     private final Autodiff autodiff;
     private final RunConsole console;
     private final RuntimeSettings settings;
@@ -62,7 +62,7 @@ public final class ExperimentRunner {
     ExperimentRunner(
             PluginHost plugins,
             DatasetCatalog catalog,
-            StoreAccess store,
+            TrialStore store,
             Autodiff autodiff,
             RunConsole console,
             RuntimeSettings settings) {
@@ -117,9 +117,9 @@ public final class ExperimentRunner {
      * @throws RunFailedException if the component failed
      */
     public RunRecord run(Plan plan, boolean noCache) throws BadInputException {
-        ResultStore s = store.get();
+        store.open();
         if (!noCache) {
-            Optional<RunRecord> hit = fetch(s, plan.key(), plan.component().id());
+            Optional<RunRecord> hit = fetch(plan.key(), plan.component().id());
             if (hit.isPresent()) {
                 return hit.get();
             }
@@ -148,16 +148,16 @@ public final class ExperimentRunner {
         provenance.put("spec", plan.spec().name());
         RunRecord record =
                 new RunRecord(plan.component().id(), plan.key().hex(), result, provenance, false);
-        s.putResult(
+        store.putResult(
                 plan.key(),
                 ResultCodec.envelope("run-result", record),
                 ResultCodec.summary(record, plan.spec().name()));
-        s.deleteCheckpoints(plan.key());
+        store.deleteCheckpoints(plan.key());
         return record;
     }
 
-    private Optional<RunRecord> fetch(ResultStore s, CacheKey key, String id) {
-        Optional<Envelope> env = s.getResult(key);
+    private Optional<RunRecord> fetch(CacheKey key, String id) {
+        Optional<Envelope> env = store.result(key);
         if (env.isEmpty()) {
             return Optional.empty();
         }
@@ -303,21 +303,7 @@ public final class ExperimentRunner {
     private BoundSolver bindSolver(
             RunContext context, String componentId, Map<String, Object> config) {
         String where = "solver config of " + componentId;
-        ComponentEntry entry =
-                plugins.registry()
-                        .find(componentId)
-                        .orElseThrow(
-                                () ->
-                                        new ConfigException(
-                                                where,
-                                                List.of(
-                                                        "unknown component '"
-                                                                + componentId
-                                                                + "'; available: "
-                                                                + String.join(
-                                                                        ", ",
-                                                                        plugins.registry()
-                                                                                .ids()))));
+        ComponentEntry entry = registered(componentId, where);
         if (!(entry.component() instanceof Solver solver)) {
             throw new ConfigException(
                     where,
@@ -335,6 +321,22 @@ public final class ExperimentRunner {
             throw new ConfigException(where, List.of(e.getMessage()));
         }
         return (f, z0) -> solver.solve(context, rec, f, z0);
+    }
+
+    /** The component {@code componentId}, or a configuration error at {@code where}. */
+    private ComponentEntry registered(String componentId, String where) {
+        return plugins.registry()
+                .find(componentId)
+                .orElseThrow(
+                        () ->
+                                new ConfigException(
+                                        where,
+                                        List.of(
+                                                "unknown component '"
+                                                        + componentId
+                                                        + "'; available: "
+                                                        + String.join(
+                                                                ", ", plugins.registry().ids()))));
     }
 
     /** Finds a component or explains what is available. */
@@ -487,6 +489,150 @@ public final class ExperimentRunner {
         return p;
     }
 
+    /**
+     * Runs one trial described by a spec, e.g. in a worker process ({@code metaforge trial}),
+     * exactly as {@link Trials#run} would have run it in the parent: same key, same record, stored
+     * through this runtime's {@link TrialStore}.
+     *
+     * @param task the data the spec's files held
+     * @throws BadInputException if the component, configuration, device, data or thread count do
+     *     not give the spec's key
+     * @throws RunFailedException if the trial failed
+     */
+    public RunRecord trial(TrialSpec spec, Task task) throws BadInputException {
+        String where = "trial spec " + spec.name();
+        ComponentEntry entry = component(spec.component(), where);
+        if (!entry.plugin().version().equals(spec.pluginVersion())) {
+            throw new BadInputException(
+                    where
+                            + " asks for "
+                            + spec.component()
+                            + " of plugin version "
+                            + spec.pluginVersion()
+                            + ", but version "
+                            + entry.plugin().version()
+                            + " is loaded; start the worker with the parent's plugin"
+                            + " directories.");
+        }
+        if (EngineInfo.threads() != spec.threads()) {
+            throw new BadInputException(
+                    where
+                            + " was keyed for "
+                            + spec.threads()
+                            + " PyTorch thread(s), but this process runs "
+                            + EngineInfo.threads()
+                            + "; start it with --threads "
+                            + spec.threads()
+                            + ".");
+        }
+        if (!task.train().fingerprint().equals(spec.task().train().fingerprint())
+                || !task.eval().fingerprint().equals(spec.task().eval().fingerprint())
+                || !task.evalName().equals(spec.task().evalName())) {
+            throw new BadInputException(
+                    "The data files of "
+                            + where
+                            + " do not hold the data it names (fingerprints differ).");
+        }
+        Record rec = bind(entry, spec.config(), "config of " + where);
+        Map<String, Object> values = values(entry, rec);
+        Device device = Devices.resolve(spec.device());
+        CacheKey key = key(entry, values, task, spec.seed(), device);
+        if (!key.hex().equals(spec.key())) {
+            throw new BadInputException(
+                    where
+                            + " names key "
+                            + spec.key()
+                            + " but its component, configuration, data, seed, device and"
+                            + " thread count give "
+                            + key.hex()
+                            + "; it was written by another version of metaforge or its plugins.");
+        }
+        store.open();
+        return runHere(
+                new ResolvedTrial(entry, rec, values, task, spec.seed(), device, key),
+                spec.noCache());
+    }
+
+    /** A trial request whose component, configuration and key are resolved. */
+    private record ResolvedTrial(
+            ComponentEntry entry,
+            Record config,
+            Map<String, Object> values,
+            Task task,
+            long seed,
+            Device device,
+            CacheKey key) {
+
+        TrialSpec spec(String name, boolean noCache) {
+            return new TrialSpec(
+                    TrialSpec.FORMAT,
+                    name,
+                    entry.id(),
+                    entry.plugin().version(),
+                    values,
+                    seed,
+                    Devices.describe(device),
+                    EngineInfo.threads(),
+                    noCache,
+                    key.hex(),
+                    new TrialSpec.TaskRef(
+                            task.evalName(),
+                            new TrialSpec.DataRef(task.train().fingerprint(), null),
+                            new TrialSpec.DataRef(task.eval().fingerprint(), null)));
+        }
+    }
+
+    /** Finds the component and validates the configuration of a trial request. */
+    private ResolvedTrial resolve(
+            String componentId, Map<String, Object> config, Task task, long seed, Device device) {
+        ComponentEntry entry = registered(componentId, "trial");
+        Record rec;
+        try {
+            rec = bind(entry, config, "trial config of " + componentId);
+        } catch (BadInputException e) {
+            throw new ConfigException("trial config of " + componentId, List.of(e.getMessage()));
+        }
+        Map<String, Object> values = values(entry, rec);
+        return new ResolvedTrial(
+                entry, rec, values, task, seed, device, key(entry, values, task, seed, device));
+    }
+
+    /** Answers a trial from the store, or runs it in this process and records it. */
+    private RunRecord runHere(ResolvedTrial t, boolean noCache) {
+        String componentId = t.entry().id();
+        if (!noCache) {
+            Optional<RunRecord> hit = fetch(t.key(), componentId);
+            if (hit.isPresent()) {
+                return hit.get();
+            }
+        }
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        RunResult r =
+                invoke(t.entry(), t.config(), t.task(), t.seed(), t.device(), t.key(), noCache);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        RunRecord record =
+                new RunRecord(
+                        componentId,
+                        t.key().hex(),
+                        r,
+                        provenance(
+                                t.entry(),
+                                t.values(),
+                                t.task(),
+                                t.seed(),
+                                t.device(),
+                                started,
+                                wall),
+                        false);
+        store.putResult(
+                t.key(),
+                ResultCodec.envelope("trial-result", record),
+                ResultCodec.summary(record, "trial"));
+        store.deleteCheckpoints(t.key());
+        return record;
+    }
+
     /** Caches each inner run as its own record. */
     private final class CachingTrials implements Trials {
         private final Device device;
@@ -500,59 +646,50 @@ public final class ExperimentRunner {
         @Override
         public TrialResult run(
                 String componentId, Map<String, Object> config, Task task, long seed) {
-            ComponentEntry entry =
-                    plugins.registry()
-                            .find(componentId)
-                            .orElseThrow(
-                                    () ->
-                                            new ConfigException(
-                                                    "trial",
-                                                    List.of(
-                                                            "unknown component '"
-                                                                    + componentId
-                                                                    + "'; available: "
-                                                                    + String.join(
-                                                                            ", ",
-                                                                            plugins.registry()
-                                                                                    .ids()))));
-            Record rec;
-            try {
-                rec = bind(entry, config, "trial config of " + componentId);
-            } catch (BadInputException e) {
-                throw new ConfigException(
-                        "trial config of " + componentId, List.of(e.getMessage()));
+            ResolvedTrial t = resolve(componentId, config, task, seed, device);
+            openStore();
+            RunRecord record = runHere(t, noCache);
+            return new TrialResult(record.result(), record.cached(), t.key().hex());
+        }
+
+        @Override
+        public List<TrialOutcome> runAll(
+                List<TrialRequest> requests, Consumer<TrialOutcome> inOrder) {
+            TrialExecutor executor = settings.executor();
+            if (executor == null) {
+                return Trials.super.runAll(requests, inOrder);
             }
-            Map<String, Object> values = values(entry, rec);
-            CacheKey key = key(entry, values, task, seed, device);
-            ResultStore s;
+            List<ResolvedTrial> resolved = new ArrayList<>();
+            for (TrialRequest r : requests) {
+                resolved.add(resolve(r.componentId(), r.config(), r.task(), r.seed(), device));
+            }
+            openStore();
+            return new ParallelBatch(
+                            requests,
+                            resolved.stream()
+                                    .map(
+                                            t ->
+                                                    new ParallelBatch.Resolved(
+                                                            t.key(),
+                                                            noCache
+                                                                    ? Optional.empty()
+                                                                    : fetch(
+                                                                            t.key(),
+                                                                            t.entry().id())))
+                                    .toList(),
+                            (i, name) -> resolved.get(i).spec(name, noCache),
+                            executor,
+                            store,
+                            settings.cancelled())
+                    .run(inOrder);
+        }
+
+        private void openStore() {
             try {
-                s = store.get();
+                store.open();
             } catch (BadInputException e) {
                 throw new RunFailedException(e.getMessage(), e);
             }
-            if (!noCache) {
-                Optional<RunRecord> hit = fetch(s, key, componentId);
-                if (hit.isPresent()) {
-                    return new TrialResult(hit.get().result(), true, key.hex());
-                }
-            }
-            Instant started = Instant.now();
-            long t0 = System.nanoTime();
-            RunResult r = invoke(entry, rec, task, seed, device, key, noCache);
-            double wall = (System.nanoTime() - t0) / 1e9;
-            RunRecord record =
-                    new RunRecord(
-                            componentId,
-                            key.hex(),
-                            r,
-                            provenance(entry, values, task, seed, device, started, wall),
-                            false);
-            s.putResult(
-                    key,
-                    ResultCodec.envelope("trial-result", record),
-                    ResultCodec.summary(record, "trial"));
-            s.deleteCheckpoints(key);
-            return new TrialResult(r, false, key.hex());
         }
     }
 }

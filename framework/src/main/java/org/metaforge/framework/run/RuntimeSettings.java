@@ -10,8 +10,11 @@ import java.util.function.BooleanSupplier;
  * @param storePath the store file
  * @param lockWait how long to wait for a store another process holds
  * @param cancelled polled by runs; true asks them to stop
+ * @param executor where batches of trials ({@code Trials.runAll}) run, or null to run them one
+ *     after another in this process
  */
-public record RuntimeSettings(Path storePath, Duration lockWait, BooleanSupplier cancelled) {
+public record RuntimeSettings(
+        Path storePath, Duration lockWait, BooleanSupplier cancelled, TrialExecutor executor) {
 
     /** Metaforge's own version, from the framework jar's manifest (or "dev"). */
     public static String metaforgeVersion() {

@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
@@ -245,27 +248,100 @@ public final class LabeledImages {
      */
     public record Split(LabeledImages train, LabeledImages validation) {}
 
+    /** The first bytes of {@link #write}'s form. */
+    private static final int MAGIC = 0x4D464931; // "MFI1"
+
+    /**
+     * Writes the whole set (name, fingerprint, shape, classes, labels, pixels) in a binary form
+     * that {@link #read} restores exactly, e.g. to hand a task to a trial in another process.
+     */
+    public void write(DataOutputStream out) throws IOException {
+        out.writeInt(MAGIC);
+        out.writeUTF(name);
+        out.writeUTF(fingerprint);
+        out.writeInt(numClasses);
+        long[] dims = sampleShape.getShape();
+        out.writeInt(dims.length);
+        for (long d : dims) {
+            out.writeLong(d);
+        }
+        out.writeInt(labels.length);
+        inChunks(pixels, labels, out::write);
+    }
+
+    /**
+     * Reads a set written by {@link #write}, with the name and fingerprint it had.
+     *
+     * @throws IOException if the stream ends early or does not hold such a set
+     */
+    public static LabeledImages read(DataInputStream in) throws IOException {
+        if (in.readInt() != MAGIC) {
+            throw new IOException("not a set of labelled images written by LabeledImages.write");
+        }
+        String name = in.readUTF();
+        String fingerprint = in.readUTF();
+        int numClasses = in.readInt();
+        long[] dims = new long[in.readInt()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = in.readLong();
+        }
+        Shape shape = new Shape(dims);
+        int n = in.readInt();
+        if (n < 0 || dims.length > 8) {
+            throw new IOException("corrupt header of set " + name);
+        }
+        int[] labels = new int[n];
+        float[] pixels = new float[Math.toIntExact(n * shape.size())];
+        byte[] chunk = new byte[1 << 16];
+        ByteBuffer buf = ByteBuffer.wrap(chunk);
+        for (int i = 0; i < pixels.length; i += chunk.length / 4) {
+            int count = Math.min(chunk.length / 4, pixels.length - i);
+            in.readFully(chunk, 0, count * 4);
+            buf.clear();
+            buf.asFloatBuffer().get(pixels, i, count);
+        }
+        for (int i = 0; i < labels.length; i += chunk.length / 4) {
+            int count = Math.min(chunk.length / 4, labels.length - i);
+            in.readFully(chunk, 0, count * 4);
+            buf.clear();
+            buf.asIntBuffer().get(labels, i, count);
+        }
+        return new LabeledImages(name, pixels, labels, shape, numClasses, fingerprint);
+    }
+
     /** Computes the SHA-256 fingerprint of raw content, for loaders. */
     public static String fingerprintOf(float[] pixels, int[] labels, Shape sampleShape) {
         MessageDigest md = sha256();
+        inChunks(pixels, labels, md::update);
+        md.update(sampleShape.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Receives a chunk of bytes: {@code length} bytes of {@code bytes} from the start. */
+    @FunctionalInterface
+    private interface ByteSink<E extends Exception> {
+        void accept(byte[] bytes, int offset, int length) throws E;
+    }
+
+    /** Hands the pixels, then the labels, as big-endian bytes to {@code sink}, in chunks. */
+    private static <E extends Exception> void inChunks(
+            float[] pixels, int[] labels, ByteSink<E> sink) throws E {
         ByteBuffer buf = ByteBuffer.allocate(1 << 16);
         for (float p : pixels) {
             if (buf.remaining() < 4) {
-                md.update(buf.array(), 0, buf.position());
+                sink.accept(buf.array(), 0, buf.position());
                 buf.clear();
             }
             buf.putFloat(p);
         }
         for (int l : labels) {
             if (buf.remaining() < 4) {
-                md.update(buf.array(), 0, buf.position());
+                sink.accept(buf.array(), 0, buf.position());
                 buf.clear();
             }
             buf.putInt(l);
         }
-        md.update(buf.array(), 0, buf.position());
-        md.update(sampleShape.toString().getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(md.digest());
+        sink.accept(buf.array(), 0, buf.position());
     }
 
     private String deriveFingerprint(int[] indices) {

@@ -74,60 +74,78 @@ public class RandomSearch implements MetaOptimizer<RandomSearchConfig> {
         double[] xs = new double[config.trials()];
         double[] ys = new double[config.trials()];
         double[] best = new double[config.trials()];
-        int bestIndex = -1;
-        double bestAcc = Double.NEGATIVE_INFINITY;
-        int fromStore = 0;
+        Tally tally = new Tally();
         SearchCurve curve = new SearchCurve("random search");
-        try (Progress progress = ctx.progress("random search", config.trials(), "trial")) {
-            for (int i = 0; i < config.trials(); i++) {
-                ctx.checkCancelled();
-                Map<String, Object> cfg = sample(config, seeds.random("trial", i));
-                double acc;
-                String note;
-                RunResult trial = null;
-                try {
-                    Trials.TrialResult tr =
-                            ctx.trials().run(config.learner(), cfg, inner, innerSeed);
-                    trial = tr.result();
-                    acc = tr.result().metric("validation_accuracy");
-                    note = tr.cached() ? " (from store)" : "";
-                    fromStore += tr.cached() ? 1 : 0;
-                } catch (RunFailedException e) {
-                    acc = Double.NaN;
-                    note = " (failed: " + e.getMessage() + ")";
-                    out.event("trial " + (i + 1) + " failed: " + e.getMessage());
-                }
-                ctx.info(
-                        String.format(
-                                Locale.ROOT,
-                                "trial %d/%d lr=%.4g momentum=%.3f weight-decay=%.3g -> validation"
-                                        + " accuracy %.4f%s",
-                                i + 1,
-                                config.trials(),
-                                first(cfg, "lr"),
-                                first(cfg, "momentum"),
-                                first(cfg, "weight-decay"),
-                                acc,
-                                note));
-                if (acc > bestAcc) {
-                    bestAcc = acc;
-                    bestIndex = i;
-                }
-                curve.add(SearchCurve.epochsOf(trial, cfg), acc);
-                xs[i] = i + 1;
-                ys[i] = acc;
-                best[i] = bestAcc;
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("trial", i + 1);
-                row.put("lr", first(cfg, "lr"));
-                row.put("momentum", first(cfg, "momentum"));
-                row.put("weight-decay", first(cfg, "weight-decay"));
-                row.put("validation_accuracy", Double.isNaN(acc) ? null : acc);
-                table.add(row);
-                progress.step(1);
-                progress.status(String.format(Locale.ROOT, "best %.4f", bestAcc));
-            }
+        List<Map<String, Object>> configs = new ArrayList<>();
+        List<Trials.TrialRequest> requests = new ArrayList<>();
+        for (int i = 0; i < config.trials(); i++) {
+            Map<String, Object> cfg = sample(config, seeds.random("trial", i));
+            configs.add(cfg);
+            requests.add(new Trials.TrialRequest(config.learner(), cfg, inner, innerSeed));
         }
+        try (Progress progress = ctx.progress("random search", config.trials(), "trial")) {
+            ctx.checkCancelled();
+
+            // Outcomes arrive in trial order, each as soon as it and those before it are done
+            // (several may run at once), so the log and the progress read as for one at a time.
+            ctx.trials()
+                    .runAll(
+                            requests,
+                            outcome -> {
+                                int i = tally.next++;
+                                Map<String, Object> cfg = configs.get(i);
+                                double acc;
+                                String note;
+                                RunResult trial = null;
+                                if (!outcome.isFailed()) {
+                                    Trials.TrialResult tr = outcome.result();
+                                    trial = tr.result();
+                                    acc = tr.result().metric("validation_accuracy");
+                                    note = tr.cached() ? " (from store)" : "";
+                                    tally.fromStore += tr.cached() ? 1 : 0;
+                                } else {
+                                    RunFailedException e = outcome.failure();
+                                    acc = Double.NaN;
+                                    note = " (failed: " + e.getMessage() + ")";
+                                    out.event("trial " + (i + 1) + " failed: " + e.getMessage());
+                                }
+                                ctx.info(
+                                        String.format(
+                                                Locale.ROOT,
+                                                "trial %d/%d lr=%.4g momentum=%.3f"
+                                                        + " weight-decay=%.3g -> validation"
+                                                        + " accuracy %.4f%s",
+                                                i + 1,
+                                                config.trials(),
+                                                first(cfg, "lr"),
+                                                first(cfg, "momentum"),
+                                                first(cfg, "weight-decay"),
+                                                acc,
+                                                note));
+                                if (acc > tally.bestAcc) {
+                                    tally.bestAcc = acc;
+                                    tally.bestIndex = i;
+                                }
+                                curve.add(SearchCurve.epochsOf(trial, cfg), acc);
+                                xs[i] = i + 1;
+                                ys[i] = acc;
+                                best[i] = tally.bestAcc;
+                                Map<String, Object> row = new LinkedHashMap<>();
+                                row.put("trial", i + 1);
+                                row.put("lr", first(cfg, "lr"));
+                                row.put("momentum", first(cfg, "momentum"));
+                                row.put("weight-decay", first(cfg, "weight-decay"));
+                                row.put("validation_accuracy", Double.isNaN(acc) ? null : acc);
+                                table.add(row);
+                                progress.step(1);
+                                progress.status(
+                                        String.format(Locale.ROOT, "best %.4f", tally.bestAcc));
+                                ctx.checkCancelled();
+                            });
+        }
+        int bestIndex = tally.bestIndex;
+        double bestAcc = tally.bestAcc;
+        int fromStore = tally.fromStore;
         if (bestIndex < 0) {
             throw new RunFailedException(
                     "Every one of the " + config.trials() + " trials failed; narrow the ranges.");
@@ -161,6 +179,14 @@ public class RandomSearch implements MetaOptimizer<RandomSearchConfig> {
             fin.result().plots().forEach((k, p) -> out.plot("final-" + k, p));
         }
         return out.build();
+    }
+
+    /** The search so far: the next trial, the best one, how many came from the store. */
+    private static final class Tally {
+        int next;
+        int bestIndex = -1;
+        double bestAcc = Double.NEGATIVE_INFINITY;
+        int fromStore;
     }
 
     private static double first(Map<String, Object> cfg, String key) {

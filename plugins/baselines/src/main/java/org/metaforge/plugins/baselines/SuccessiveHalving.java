@@ -101,70 +101,88 @@ public class SuccessiveHalving implements MetaOptimizer<SuccessiveHalvingConfig>
         SearchCurve curve = new SearchCurve("successive halving");
         List<Map<String, Object>> table = new ArrayList<>();
         List<Arm> alive = new ArrayList<>(arms);
-        int fromStore = 0;
+        Tally tally = new Tally();
         int previousBudget = 0;
         try (Progress progress = ctx.progress("successive halving", planned, "trial")) {
             for (int rung = 0; rung < budgets.size(); rung++) {
                 int budget = budgets.get(rung);
                 List<Map<String, Object>> rows = new ArrayList<>();
+                List<Map<String, Object>> configs = new ArrayList<>();
+                List<Trials.TrialRequest> requests = new ArrayList<>();
                 for (Arm arm : alive) {
-                    ctx.checkCancelled();
                     Map<String, Object> cfg = new LinkedHashMap<>(arm.config);
                     cfg.put("epochs", budget);
                     cfg.put("horizon-epochs", config.maxEpochs());
                     cfg.put("continue-from", arm.key);
-                    String note;
-                    RunResult trial = null;
-                    try {
-                        Trials.TrialResult tr =
-                                ctx.trials().run(config.learner(), cfg, inner, innerSeed);
-                        trial = tr.result();
-                        arm.accuracy = trial.metric("validation_accuracy");
-                        arm.key = tr.key();
-                        note = tr.cached() ? " (from store)" : "";
-                        fromStore += tr.cached() ? 1 : 0;
-                    } catch (RunFailedException e) {
-                        arm.accuracy = Double.NaN;
-                        note = " (failed: " + e.getMessage() + ")";
-                        out.event(
-                                "rung "
-                                        + (rung + 1)
-                                        + ", configuration "
-                                        + (arm.index + 1)
-                                        + " failed: "
-                                        + e.getMessage());
-                    }
-                    // A continued trial costs only the epochs it adds.
-                    curve.add(budget - previousBudget, arm.accuracy);
-                    arm.epochs = budget;
-                    ctx.info(
-                            String.format(
-                                    Locale.ROOT,
-                                    "rung %d (%d epochs) configuration %d lr=%.4g momentum=%.3f"
-                                            + " weight-decay=%.3g -> validation accuracy %.4f%s",
-                                    rung + 1,
-                                    budget,
-                                    arm.index + 1,
-                                    first(cfg, "lr"),
-                                    first(cfg, "momentum"),
-                                    first(cfg, "weight-decay"),
-                                    arm.accuracy,
-                                    note));
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("rung", rung + 1);
-                    row.put("configuration", arm.index + 1);
-                    row.put("epochs", budget);
-                    row.put("lr", first(cfg, "lr"));
-                    row.put("momentum", first(cfg, "momentum"));
-                    row.put("weight-decay", first(cfg, "weight-decay"));
-                    row.put(
-                            "validation_accuracy",
-                            Double.isNaN(arm.accuracy) ? null : arm.accuracy);
-                    row.put("trial", arm.key);
-                    rows.add(row);
-                    table.add(row);
-                    progress.step(1);
+                    configs.add(cfg);
+                    requests.add(new Trials.TrialRequest(config.learner(), cfg, inner, innerSeed));
                 }
+                ctx.checkCancelled();
+                int rungIndex = rung;
+                int spentBefore = previousBudget;
+                List<Arm> members = alive;
+                // A rung's trials are independent and may run at once; their outcomes arrive in
+                // order, each as soon as it and those before it are done.
+                ctx.trials()
+                        .runAll(
+                                requests,
+                                outcome -> {
+                                    int k = rows.size();
+                                    Arm arm = members.get(k);
+                                    Map<String, Object> cfg = configs.get(k);
+                                    String note;
+                                    if (!outcome.isFailed()) {
+                                        Trials.TrialResult tr = outcome.result();
+                                        arm.accuracy = tr.result().metric("validation_accuracy");
+                                        arm.key = tr.key();
+                                        note = tr.cached() ? " (from store)" : "";
+                                        tally.fromStore += tr.cached() ? 1 : 0;
+                                    } else {
+                                        RunFailedException e = outcome.failure();
+                                        arm.accuracy = Double.NaN;
+                                        note = " (failed: " + e.getMessage() + ")";
+                                        out.event(
+                                                "rung "
+                                                        + (rungIndex + 1)
+                                                        + ", configuration "
+                                                        + (arm.index + 1)
+                                                        + " failed: "
+                                                        + e.getMessage());
+                                    }
+                                    // A continued trial costs only the epochs it adds.
+                                    curve.add(budget - spentBefore, arm.accuracy);
+                                    arm.epochs = budget;
+                                    ctx.info(
+                                            String.format(
+                                                    Locale.ROOT,
+                                                    "rung %d (%d epochs) configuration %d"
+                                                            + " lr=%.4g momentum=%.3f"
+                                                            + " weight-decay=%.3g -> validation"
+                                                            + " accuracy %.4f%s",
+                                                    rungIndex + 1,
+                                                    budget,
+                                                    arm.index + 1,
+                                                    first(cfg, "lr"),
+                                                    first(cfg, "momentum"),
+                                                    first(cfg, "weight-decay"),
+                                                    arm.accuracy,
+                                                    note));
+                                    Map<String, Object> row = new LinkedHashMap<>();
+                                    row.put("rung", rungIndex + 1);
+                                    row.put("configuration", arm.index + 1);
+                                    row.put("epochs", budget);
+                                    row.put("lr", first(cfg, "lr"));
+                                    row.put("momentum", first(cfg, "momentum"));
+                                    row.put("weight-decay", first(cfg, "weight-decay"));
+                                    row.put(
+                                            "validation_accuracy",
+                                            Double.isNaN(arm.accuracy) ? null : arm.accuracy);
+                                    row.put("trial", arm.key);
+                                    rows.add(row);
+                                    table.add(row);
+                                    progress.step(1);
+                                    ctx.checkCancelled();
+                                });
                 previousBudget = budget;
                 // Failed configurations cannot be continued; the rest are ranked, best first (ties
                 // by index, so the order is reproducible).
@@ -200,8 +218,8 @@ public class SuccessiveHalving implements MetaOptimizer<SuccessiveHalvingConfig>
             }
         }
         Arm best = alive.get(0);
-        if (fromStore > 0) {
-            out.event(fromStore + " rung trials came from the store");
+        if (tally.fromStore > 0) {
+            out.event(tally.fromStore + " rung trials came from the store");
         }
         Map<String, Object> bestCfg = new LinkedHashMap<>(best.config);
         bestCfg.put("epochs", best.epochs);
@@ -273,6 +291,11 @@ public class SuccessiveHalving implements MetaOptimizer<SuccessiveHalvingConfig>
 
     private static double first(Map<String, Object> cfg, String key) {
         return ((Number) ((List<?>) cfg.get(key)).get(0)).doubleValue();
+    }
+
+    /** How many rung trials came from the store. */
+    private static final class Tally {
+        int fromStore;
     }
 
     /** One sampled configuration and how far it got. */
