@@ -1,17 +1,11 @@
 package org.metaforge.framework.trial;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.metaforge.framework.run.RunRecord;
 import org.metaforge.framework.run.TrialExecutor;
 import org.metaforge.framework.run.TrialJob;
 import org.metaforge.framework.run.TrialSpec;
@@ -111,13 +104,12 @@ public final class ProcessTrialExecutor implements TrialExecutor {
         hook();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(workers, jobs.size()));
         List<Future<?>> futures = new ArrayList<>();
-        TrialStoreServer server = new TrialStoreServer(store);
         for (int i = 0; i < jobs.size(); i++) {
             int index = i;
             futures.add(
                     pool.submit(
                             () -> {
-                                runJob(index, jobs.get(index), server, done);
+                                runJob(index, jobs.get(index), store, done);
                                 return null;
                             }));
         }
@@ -154,117 +146,21 @@ public final class ProcessTrialExecutor implements TrialExecutor {
         }
     }
 
-    private void runJob(int index, TrialJob job, TrialStoreServer server, Consumer<Completion> done)
+    private void runJob(int index, TrialJob job, TrialStore store, Consumer<Completion> done)
             throws IOException, InterruptedException {
         TrialSpec spec = files.ship(job.spec(), job.task());
-        for (int attempt = 1; ; attempt++) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException();
-            }
-            Outcome o = attempt(job, spec, server);
-            if (o.record != null) {
-                done.accept(new Completion(index, o.record, null));
-                return;
-            }
-            if (o.failure != null) {
-                done.accept(new Completion(index, null, new RunFailedException(o.failure)));
-                return;
-            }
-            if (o.badInput != null) {
-                throw new RunFailedException(
-                        "The worker refused " + job.name() + ": " + o.badInput);
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException();
-            }
-            String what = "The worker of " + job.name() + " " + o.crash;
-            if (attempt > retries) {
-                throw new RunFailedException(
-                        what
-                                + (retries == 0 ? "" : ", " + attempt + " times")
-                                + "; the trials that finished are in the store: run the command"
-                                + " again to go on from there (--retries N allows more"
-                                + " attempts).");
-            }
-            log.accept(
-                    what
-                            + "; starting it again (attempt "
-                            + (attempt + 1)
-                            + " of "
-                            + (retries + 1)
-                            + ").");
-        }
-    }
-
-    /** What one worker process gave back: exactly one field is non-null. */
-    private record Outcome(RunRecord record, String failure, String badInput, String crash) {}
-
-    private Outcome attempt(TrialJob job, TrialSpec spec, TrialStoreServer server)
-            throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).start();
-        live.add(p);
-        Thread forward =
-                new Thread(() -> forward(p, job.name()), "metaforge-worker-log-" + p.pid());
-        forward.setDaemon(true);
-        forward.start();
-        Frame last = null;
-        try (DataOutputStream toChild =
-                        new DataOutputStream(
-                                new BufferedOutputStream(p.getOutputStream(), 1 << 16));
-                DataInputStream fromChild =
-                        new DataInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16))) {
-            Frame.of(TrialChannel.TRIAL, (Object) spec.toJson()).write(toChild);
-            for (Frame f = Frame.read(fromChild); f != null; f = Frame.read(fromChild)) {
-                if (f.op().equals(TrialChannel.DONE)
-                        || f.op().equals(TrialChannel.FAILED)
-                        || f.op().equals(TrialChannel.BAD_INPUT)) {
-                    last = f;
-                    break;
-                }
-                server.serve(f).write(toChild);
-            }
-        } catch (IOException e) {
-            // the worker died mid-conversation: judged by its exit below
-        }
-        int exit;
-        try {
-            exit = p.waitFor();
-        } catch (InterruptedException e) {
-            p.destroy();
-            throw e;
-        } finally {
-            live.remove(p);
-        }
-        forward.join(TimeUnit.SECONDS.toMillis(5));
-        if (last != null && last.op().equals(TrialChannel.DONE) && exit == 0) {
-            return new Outcome(TrialChannel.record(last), null, null, null);
-        }
-        if (last != null && last.op().equals(TrialChannel.FAILED) && exit == 3) {
-            return new Outcome(null, last.text(0), null, null);
-        }
-        if (last != null && last.op().equals(TrialChannel.BAD_INPUT)) {
-            return new Outcome(null, null, last.text(0), null);
-        }
-        return new Outcome(null, null, null, describeExit(exit));
-    }
-
-    private static String describeExit(int exit) {
-        if (exit > 128) {
-            return "was killed by signal " + (exit - 128) + " (exit code " + exit + ")";
-        }
-        return "ended with exit code " + exit + " and no result";
-    }
-
-    private void forward(Process p, String name) {
-        try (BufferedReader r =
-                new BufferedReader(
-                        new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                log.accept("[" + name + "] " + line);
-            }
-        } catch (IOException e) {
-            // the worker ended
-        }
+        WorkerProcess.Outcome o =
+                WorkerProcess.run(
+                        command,
+                        Map.of(),
+                        job.name(),
+                        spec,
+                        store,
+                        retries,
+                        log,
+                        live::add,
+                        live::remove);
+        done.accept(o.completion(index, job.name(), "--retries N allows more attempts"));
     }
 
     private synchronized void hook() {
