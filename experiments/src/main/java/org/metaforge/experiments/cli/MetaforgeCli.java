@@ -17,6 +17,7 @@ import org.metaforge.framework.BadInputException;
 import org.metaforge.framework.Metaforge;
 import org.metaforge.framework.run.RunConsole;
 import org.metaforge.framework.trial.ProcessTrialExecutor;
+import org.metaforge.framework.trial.TrialExecutorFactory;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.run.RunFailedException;
 
@@ -132,6 +133,11 @@ public final class MetaforgeCli {
                 System.setProperty(
                         "ai.djl.pytorch.num_threads", String.valueOf(workers.get().threads()));
             }
+            Optional<ExecutorOptions> executor = ExecutorOptions.parse(cl);
+            if (executor.isPresent()) {
+                System.setProperty(
+                        "ai.djl.pytorch.num_threads", String.valueOf(executor.get().threads()));
+            }
             applyThreads(cl);
             return command.execute(cl, this);
         } catch (BadInputException | ConfigException e) {
@@ -187,8 +193,8 @@ public final class MetaforgeCli {
 
     private static void applyThreads(CommandLine cl) throws BadInputException {
         String t = cl.getOptionValue("threads");
-        if (cl.hasOption("workers")) {
-            // WorkerOptions set the count every trial and the run itself use
+        if (cl.hasOption("workers") || cl.hasOption("executor")) {
+            // WorkerOptions or ExecutorOptions set the count every trial and the run itself use
         } else if (t == null) {
             if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
                 String n = String.valueOf(Runtime.getRuntime().availableProcessors());
@@ -222,17 +228,24 @@ public final class MetaforgeCli {
             throws BadInputException {
         Optional<WorkerOptions> workers = WorkerOptions.parse(cl);
         if (workers.isPresent()) {
-            List<String> args = new ArrayList<>(List.of("trial", "--channel"));
-            for (Path p : pluginDirs(cl)) {
-                args.add("--plugins");
-                args.add(p.toAbsolutePath().toString());
-            }
             b.trialExecutor(
                     new ProcessTrialExecutor(
-                            ProcessTrialExecutor.javaCommand(MetaforgeCli.class.getName(), args),
+                            workerCommand(cl),
                             workers.get().workers(),
                             workers.get().retries(),
                             console::info));
+        }
+        Optional<ExecutorOptions> executor = ExecutorOptions.parse(cl);
+        if (executor.isPresent()) {
+            ExecutorOptions e = executor.get();
+            b.trialExecutor(
+                    e.factory()
+                            .create(
+                                    new TrialExecutorFactory.Settings(
+                                            workerCommand(cl),
+                                            e.conf(),
+                                            e.retries(),
+                                            console::info)));
         }
         if (cl.hasOption("lock-wait")) {
             try {
@@ -255,6 +268,16 @@ public final class MetaforgeCli {
             b.store(Path.of(cl.getOptionValue("store")));
         }
         return b.build();
+    }
+
+    /** Starts {@code metaforge trial --channel} in a JVM like this one, with its plugins. */
+    private static List<String> workerCommand(CommandLine cl) {
+        List<String> args = new ArrayList<>(List.of("trial", "--channel"));
+        for (Path p : pluginDirs(cl)) {
+            args.add("--plugins");
+            args.add(p.toAbsolutePath().toString());
+        }
+        return ProcessTrialExecutor.javaCommand(MetaforgeCli.class.getName(), args);
     }
 
     private static List<Path> pluginDirs(CommandLine cl) {
