@@ -1,0 +1,188 @@
+package org.metaforge.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.metaforge.framework.run.ResultCodec;
+import org.metaforge.framework.run.RunRecord;
+import org.metaforge.store.CacheKey;
+import org.metaforge.store.ResultStore;
+import org.metaforge.store.RunEntry;
+
+/**
+ * A random search through the Spark executor on a {@code local[2]} master gives the records and
+ * artefacts of the same search in one process; all of Spark comes from the module's Maven jars.
+ *
+ * <p>The Spark run adds the trials' data to the job ({@code spark.metaforge.data.shared=false}), as
+ * on a cluster, so the executors read it through {@code SparkFiles}. Records are compared whole,
+ * except the provenance fields {@code started} and {@code wall_seconds}.
+ */
+class SparkExecutorIT {
+
+    private static final String SPEC = "experiments/specs/random-search-quickstart.yaml";
+
+    /** A short version of the quickstart search: 2 trials of 1 epoch of a small MLP. */
+    private static final String[] SHORT = {
+        "--set",
+        "trials=2",
+        "--set",
+        "learner-config={model: mlp, hidden: [32], epochs: 1, batch-size: 256}",
+        "--threads",
+        "1"
+    };
+
+    @TempDir Path dir;
+
+    @Test
+    void sparkRecordsEqualInProcessRecords() throws Exception {
+        Result one = run(baseDist().resolve("bin/metaforge"), "one", List.of());
+        assertEquals(0, one.exit(), one.all());
+        Result spark =
+                run(
+                        dist().resolve("bin/metaforge-spark"),
+                        "spark",
+                        List.of(
+                                "--executor",
+                                "spark",
+                                "--spark-master",
+                                "local[2]",
+                                "--spark-conf",
+                                "spark.metaforge.data.shared=false"));
+        assertEquals(0, spark.exit(), spark.all());
+        assertTrue(
+                spark.err().contains("Spark: master local[2]")
+                        && spark.err().contains("data files are added to each job"),
+                spark.err());
+
+        Map<String, RunRecord> expected = records("one");
+        Map<String, RunRecord> actual = records("spark");
+        assertEquals(4, expected.size(), "the search, 2 trials, the retraining: " + expected);
+        assertEquals(expected.keySet(), actual.keySet(), "the same cache keys");
+        ObjectMapper json = new ObjectMapper();
+        for (String key : expected.keySet()) {
+            assertEquals(
+                    withoutTiming(json.valueToTree(expected.get(key))),
+                    withoutTiming(json.valueToTree(actual.get(key))),
+                    "record " + key);
+        }
+        try (ResultStore a = open("one");
+                ResultStore b = open("spark")) {
+            int compared = 0;
+            for (RunEntry e : a.listResults()) {
+                CacheKey k = CacheKey.parse(e.keyJson());
+                assertEquals(a.artifactNames(k), b.artifactNames(k), "artefacts of " + e.keyHex());
+                for (String name : a.artifactNames(k)) {
+                    assertArrayEquals(
+                            a.getArtifact(k, name).orElseThrow(),
+                            b.getArtifact(k, name).orElseThrow(),
+                            name + " of " + e.keyHex());
+                    compared++;
+                }
+            }
+            assertTrue(compared >= 2, "each trial's model was compared; " + compared);
+        }
+    }
+
+    private static JsonNode withoutTiming(JsonNode record) {
+        ObjectNode copy = record.deepCopy();
+        ObjectNode provenance = (ObjectNode) copy.path("provenance");
+        for (String f : List.of("started", "wall_seconds")) {
+            assertNotNull(provenance.remove(f), "provenance has " + f);
+        }
+        copy.remove("cached");
+        return copy;
+    }
+
+    private Map<String, RunRecord> records(String name) throws Exception {
+        Map<String, RunRecord> out = new LinkedHashMap<>();
+        try (ResultStore s = open(name)) {
+            for (RunEntry e : s.listResults()) {
+                out.put(e.keyHex(), ResultCodec.decode(s.getResult(e.keyHex()).orElseThrow()));
+            }
+        }
+        return out;
+    }
+
+    private ResultStore open(String name) throws Exception {
+        return ResultStore.open(dir.resolve(name + ".db"), Duration.ofSeconds(5));
+    }
+
+    /** What one command did. */
+    private record Result(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    /** Runs the short search with {@code launcher} into store and output {@code name}. */
+    private Result run(Path launcher, String name, List<String> extra) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher.toString());
+        cmd.add("run");
+        cmd.add(repo().resolve(SPEC).toString());
+        cmd.addAll(List.of(SHORT));
+        cmd.addAll(List.of("--store", dir.resolve(name + ".db").toString()));
+        cmd.addAll(List.of("--out", dir.resolve(name).toString()));
+        cmd.addAll(extra);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().put("HOME", dir.toString());
+        pb.environment().remove("METAFORGE_STORE");
+        pb.environment().remove("METAFORGE_DATA");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread to = new Thread(() -> copy(p.getInputStream(), out));
+        Thread te = new Thread(() -> copy(p.getErrorStream(), err));
+        to.start();
+        te.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", cmd) + " did not finish");
+        }
+        to.join();
+        te.join();
+        return new Result(
+                p.exitValue(),
+                out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        try (in) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            // the process ended; what was read is kept
+        }
+    }
+
+    private static Path dist() {
+        return Path.of(System.getProperty("metaforge.dist"));
+    }
+
+    private static Path baseDist() {
+        return Path.of(System.getProperty("metaforge.base.dist"));
+    }
+
+    private static Path repo() {
+        return Path.of(System.getProperty("metaforge.repo", "..")).toAbsolutePath().normalize();
+    }
+}
