@@ -32,7 +32,8 @@ record SparkSettings(
      * Reads the settings.
      *
      * @param conf the {@code --spark-conf} pairs and {@code spark.master}
-     * @param submitted Spark settings spark-submit passed as system properties
+     * @param submitted Spark settings spark-submit passed as system properties (Spark reads its own
+     *     from there; the {@code spark.metaforge.*} ones count unless {@code conf} has them)
      * @throws BadInputException naming every unknown or malformed setting
      */
     static SparkSettings parse(Map<String, String> conf, Map<String, String> submitted)
@@ -43,7 +44,16 @@ record SparkSettings(
         Path plugins = null;
         Boolean shared = null;
         boolean gpu = false;
-        for (Map.Entry<String, String> e : conf.entrySet()) {
+        // spark-submit --conf spark.metaforge.* arrives as system properties; --spark-conf wins
+        Map<String, String> all = new LinkedHashMap<>();
+        submitted.forEach(
+                (k, v) -> {
+                    if (k.startsWith(PREFIX)) {
+                        all.put(k, v);
+                    }
+                });
+        all.putAll(conf);
+        for (Map.Entry<String, String> e : all.entrySet()) {
             String k = e.getKey();
             String v = e.getValue();
             switch (k) {

@@ -24,16 +24,16 @@ class SparkSettingsTest {
     }
 
     @Test
-    void aClusterGetsTheDataAddedAndRunsTheInstalledDistribution() throws Exception {
+    void aClusterGetsTheDataAddedAndRunsTheDistributionSparkSubmitNames() throws Exception {
         SparkSettings s =
                 SparkSettings.parse(
+                        Map.of("spark.metaforge.gpu", "true", "spark.executor.memory", "4g"),
                         Map.of(
+                                "spark.master", "spark://host:7077",
                                 "spark.metaforge.home", "/opt/metaforge",
-                                "spark.metaforge.gpu", "true",
-                                "spark.executor.memory", "4g"),
-                        Map.of("spark.master", "spark://host:7077"));
+                                "spark.metaforge.gpu", "false"));
         assertFalse(s.sharedData(), "spark-submit's master counts");
-        assertTrue(s.gpu());
+        assertTrue(s.gpu(), "--spark-conf wins over spark-submit's --conf");
         assertEquals(
                 List.of(
                         "/opt/metaforge/bin/metaforge",
