@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,36 +140,23 @@ class SparkExecutorIT {
         cmd.addAll(List.of("--store", dir.resolve(name + ".db").toString()));
         cmd.addAll(List.of("--out", dir.resolve(name).toString()));
         cmd.addAll(extra);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        Path out = dir.resolve(name + ".out");
+        Path err = dir.resolve(name + ".err");
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd)
+                        .directory(dir.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile());
         pb.environment().put("HOME", dir.toString());
         pb.environment().remove("METAFORGE_STORE");
         pb.environment().remove("METAFORGE_DATA");
         Process p = pb.start();
-        p.getOutputStream().close();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread to = new Thread(() -> copy(p.getInputStream(), out));
-        Thread te = new Thread(() -> copy(p.getErrorStream(), err));
-        to.start();
-        te.start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError(String.join(" ", cmd) + " did not finish");
         }
-        to.join();
-        te.join();
-        return new Result(
-                p.exitValue(),
-                out.toString(StandardCharsets.UTF_8),
-                err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
-        try (in) {
-            in.transferTo(out);
-        } catch (IOException e) {
-            // the process ended; what was read is kept
-        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     private static Path dist() {

@@ -3,20 +3,24 @@ package org.metaforge.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.AdditionalMatchers.aryEq;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoMoreInteractions;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.metaforge.framework.run.TrialStore;
 import org.metaforge.store.CacheKey;
 import org.metaforge.store.Envelope;
+import org.mockito.InOrder;
 
 class TaskStoreTest {
 
@@ -64,14 +68,17 @@ class TaskStoreTest {
     }
 
     @Test
-    void writesSurviveJavaSerialisationAndReplayArtefactsBeforeResults() throws Exception {
+    void writesSurviveJavaSerialisationAndReplayCheckpointsAndArtefactsBeforeResults()
+            throws Exception {
         TaskStore s = new TaskStore(Map.of());
-        s.putResult(key(1), result("{\"nested\":true}"), Map.of("spec", "trial"));
+        Envelope nested = result("{\"nested\":true}");
+        Envelope top = result("{\"top\":true}");
+        s.putResult(key(1), nested, Map.of("spec", "trial"));
         s.putArtifact(key(1), "model", new byte[] {1});
         s.putCheckpoint(key(2), "sgd", new byte[] {2});
         s.deleteCheckpoints(key(3));
         s.putArtifact(key(4), "model", new byte[] {4});
-        s.putResult(key(4), result("{\"top\":true}"), Map.of("spec", "trial"));
+        s.putResult(key(4), top, Map.of("spec", "trial"));
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
@@ -82,72 +89,15 @@ class TaskStoreTest {
                 new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             travelled = (TaskStore.Writes) in.readObject();
         }
-        List<String> calls = new ArrayList<>();
-        travelled.replay(recorder(calls));
-        assertEquals(
-                List.of(
-                        "delete " + key(3).hex(),
-                        "checkpoint " + key(2).hex() + " sgd [2]",
-                        "artifact " + key(1).hex() + " model [1]",
-                        "artifact " + key(4).hex() + " model [4]",
-                        "result " + key(1).hex() + " {\"nested\":true} {spec=trial}",
-                        "result " + key(4).hex() + " {\"top\":true} {spec=trial}"),
-                calls);
-    }
-
-    /** A store that records the calls it gets. */
-    private static TrialStore recorder(List<String> calls) {
-        return new TrialStore() {
-            @Override
-            public void open() {}
-
-            @Override
-            public Optional<Envelope> result(CacheKey key) {
-                throw new AssertionError("replay only writes");
-            }
-
-            @Override
-            public void putResult(CacheKey key, Envelope r, Map<String, String> summary) {
-                calls.add(
-                        "result "
-                                + key.hex()
-                                + " "
-                                + new String(r.payload(), StandardCharsets.UTF_8)
-                                + " "
-                                + summary);
-            }
-
-            @Override
-            public Optional<byte[]> artifact(String keyHex, String name) {
-                throw new AssertionError("replay only writes");
-            }
-
-            @Override
-            public void putArtifact(CacheKey key, String name, byte[] b) {
-                calls.add(
-                        "artifact " + key.hex() + " " + name + " " + java.util.Arrays.toString(b));
-            }
-
-            @Override
-            public Optional<byte[]> checkpoint(CacheKey key, String name) {
-                throw new AssertionError("replay only writes");
-            }
-
-            @Override
-            public void putCheckpoint(CacheKey key, String name, byte[] b) {
-                calls.add(
-                        "checkpoint "
-                                + key.hex()
-                                + " "
-                                + name
-                                + " "
-                                + java.util.Arrays.toString(b));
-            }
-
-            @Override
-            public void deleteCheckpoints(CacheKey key) {
-                calls.add("delete " + key.hex());
-            }
-        };
+        TrialStore driver = mock(TrialStore.class);
+        travelled.replay(driver);
+        InOrder order = inOrder(driver);
+        order.verify(driver).deleteCheckpoints(key(3));
+        order.verify(driver).putCheckpoint(eq(key(2)), eq("sgd"), aryEq(new byte[] {2}));
+        order.verify(driver).putArtifact(eq(key(1)), eq("model"), aryEq(new byte[] {1}));
+        order.verify(driver).putArtifact(eq(key(4)), eq("model"), aryEq(new byte[] {4}));
+        order.verify(driver).putResult(key(1), nested, Map.of("spec", "trial"));
+        order.verify(driver).putResult(key(4), top, Map.of("spec", "trial"));
+        verifyNoMoreInteractions(driver);
     }
 }
