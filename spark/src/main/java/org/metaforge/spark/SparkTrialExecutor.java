@@ -12,6 +12,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -41,6 +42,7 @@ import scala.runtime.BoxedUnit;
 final class SparkTrialExecutor implements TrialExecutor {
 
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern LOCAL = Pattern.compile("local\\[(\\d+|\\*)\\]");
 
     private final SparkSettings settings;
     private final TrialExecutorFactory.Settings common;
@@ -69,7 +71,6 @@ final class SparkTrialExecutor implements TrialExecutor {
                             ship(sc, files.ship(job.spec(), job.task())).toJson(),
                             !settings.sharedData(),
                             command,
-                            common.retries(),
                             snapshot(job.spec(), store)));
         }
         RDD<TrialTask> rdd = sc.parallelize(tasks, tasks.size()).rdd();
@@ -125,8 +126,8 @@ final class SparkTrialExecutor implements TrialExecutor {
                             + " trial(s) failed: "
                             + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
                             + " The trials that finished are in the store: run the command again"
-                            + " to go on from there (spark.task.maxFailures allows more attempts"
-                            + " of a lost task).",
+                            + " to go on from there (--retries N allows more attempts of a task"
+                            + " whose worker crashed or whose executor was lost).",
                     e);
         }
     }
@@ -140,12 +141,7 @@ final class SparkTrialExecutor implements TrialExecutor {
             AtomicReference<RuntimeException> first) {
         // an exception here would abort the whole job: keep the first, report it at the end
         try {
-            Completion c =
-                    o.outcome()
-                            .completion(
-                                    o.index(),
-                                    job.name(),
-                                    "--retries N allows more attempts of a crashed worker");
+            Completion c = o.completion(job.name());
             o.writes().replay(store);
             done.accept(c);
         } catch (RuntimeException e) {
@@ -199,7 +195,9 @@ final class SparkTrialExecutor implements TrialExecutor {
         quietStartWarnings();
         SparkConf conf = new SparkConf(true).setAppName("metaforge");
         settings.spark().forEach(conf::set);
-        String master = conf.get("spark.master");
+        String master = withRetries(conf.get("spark.master"), common.retries());
+        conf.setMaster(master);
+        conf.setIfMissing("spark.task.maxFailures", String.valueOf(common.retries() + 1));
         if (master.startsWith("local")) {
             // a local master needs no network name; the host's may not resolve in a sandbox
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
@@ -220,6 +218,15 @@ final class SparkTrialExecutor implements TrialExecutor {
                         + (settings.sharedData() ? "" : "; data files are added to each job")
                         + ".");
         return context;
+    }
+
+    /**
+     * A local master that runs a failed task {@code retries} more times: Spark reads the attempts
+     * of a local master from its URL ({@code local[K,F]}), not from {@code spark.task.maxFailures}.
+     */
+    static String withRetries(String master, int retries) {
+        Matcher m = LOCAL.matcher(master);
+        return m.matches() ? "local[" + m.group(1) + "," + (retries + 1) + "]" : master;
     }
 
     /**

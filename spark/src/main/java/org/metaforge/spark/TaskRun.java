@@ -4,15 +4,13 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.TaskKilledException;
 import org.apache.spark.resource.ResourceInformation;
 import org.metaforge.framework.BadInputException;
 import org.metaforge.framework.run.TrialSpec;
-import org.metaforge.framework.trial.WorkerProcess;
+import org.metaforge.framework.trial.Worker;
 import scala.Function1;
 import scala.Option;
 import scala.collection.Iterator;
@@ -36,31 +34,28 @@ final class TaskRun implements Function1<Iterator<TrialTask>, TaskOutcome>, Seri
         TaskContext ctx = TaskContext.get();
         TrialSpec spec = spec(t);
         TaskStore store = new TaskStore(t.snapshot());
-        Set<Process> live = ConcurrentHashMap.newKeySet();
-        Thread watch = new Thread(() -> stopWhenKilled(ctx, live), "metaforge-task-watch");
+        Worker worker;
+        try {
+            worker = Worker.start(t.command(), gpuEnv(ctx, spec), System.err::println);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the worker of " + t.name(), e);
+        }
+        Thread watch = new Thread(() -> stopWhenKilled(ctx, worker), "metaforge-task-watch");
         watch.setDaemon(true);
         watch.start();
         try {
-            WorkerProcess.Outcome o =
-                    WorkerProcess.run(
-                            t.command(),
-                            gpuEnv(ctx, spec),
-                            t.name(),
-                            spec,
-                            store,
-                            t.retries(),
-                            System.err::println,
-                            live::add,
-                            live::remove);
+            Worker.Outcome o = worker.run(t.name(), spec, store);
+            if (o.crash() != null) {
+                // Spark runs the task again, up to spark.task.maxFailures
+                throw new IllegalStateException("The worker of " + t.name() + " " + o.crash());
+            }
             return TaskOutcome.of(t.index(), o, store.writes());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the worker of " + t.name(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskKilledException("the job was cancelled while " + t.name() + " ran");
         } finally {
             watch.interrupt();
-            live.forEach(Process::destroyForcibly);
+            worker.close();
         }
     }
 
@@ -96,12 +91,12 @@ final class TaskRun implements Function1<Iterator<TrialTask>, TaskOutcome>, Seri
     }
 
     /** Stops the worker once Spark kills the task (Spark's interrupt cannot reach a pipe read). */
-    private static void stopWhenKilled(TaskContext ctx, Set<Process> live) {
+    private static void stopWhenKilled(TaskContext ctx, Worker worker) {
         try {
             while (ctx == null || !ctx.isInterrupted()) {
                 Thread.sleep(250);
             }
-            live.forEach(Process::destroyForcibly);
+            worker.process().destroyForcibly();
         } catch (InterruptedException e) {
             // the task ended
         }

@@ -14,7 +14,6 @@ import java.util.Map;
  *     names to look up with {@code SparkFiles.get}
  * @param shipped whether the data files were added to the Spark job ({@code SparkContext.addFile})
  * @param command starts {@code metaforge trial --channel} on the executor
- * @param retries how often a crashed worker is started again
  * @param snapshot artefacts by {@code <key hex>/<name>}, see {@link TaskStore}
  */
 record TrialTask(
@@ -23,6 +22,5 @@ record TrialTask(
         byte[] spec,
         boolean shipped,
         List<String> command,
-        int retries,
         Map<String, byte[]> snapshot)
         implements Serializable {}

@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +32,10 @@ import org.metaforge.store.RunEntry;
  * artefacts of the same search in one process; all of Spark comes from the module's Maven jars.
  *
  * <p>The Spark run adds the trials' data to the job ({@code spark.metaforge.data.shared=false}), as
- * on a cluster, so the executors read it through {@code SparkFiles}. Records are compared whole,
- * except the provenance fields {@code started} and {@code wall_seconds}.
+ * on a cluster, so the executors read it through {@code SparkFiles}; one trial's worker process is
+ * killed with SIGKILL, so its task fails and Spark runs it again ({@code --retries 1}, the
+ * default). Records are compared whole, except the provenance fields {@code started} and {@code
+ * wall_seconds}.
  */
 class SparkExecutorIT {
 
@@ -51,7 +55,7 @@ class SparkExecutorIT {
 
     @Test
     void sparkRecordsEqualInProcessRecords() throws Exception {
-        Result one = run(baseDist().resolve("bin/metaforge"), "one", List.of());
+        Result one = run(baseDist().resolve("bin/metaforge"), "one", List.of(), false);
         assertEquals(0, one.exit(), one.all());
         Result spark =
                 run(
@@ -63,10 +67,22 @@ class SparkExecutorIT {
                                 "--spark-master",
                                 "local[2]",
                                 "--spark-conf",
-                                "spark.metaforge.data.shared=false"));
+                                "spark.metaforge.data.shared=false"),
+                        true);
         assertEquals(0, spark.exit(), spark.all());
         assertTrue(
-                spark.err().contains("Spark: master local[2]")
+                spark.err()
+                        .lines()
+                        .anyMatch(
+                                l ->
+                                        l.contains("Lost task")
+                                                && l.matches(
+                                                        ".*The worker of baselines/sgd trial [12]"
+                                                                + " \\(key [0-9a-f]{12}\\) was"
+                                                                + " killed by signal 9.*")),
+                "the killed worker's task failed and ran again: " + spark.err());
+        assertTrue(
+                spark.err().contains("Spark: master local[2,2]")
                         && spark.err().contains("data files are added to each job"),
                 spark.err());
 
@@ -130,8 +146,13 @@ class SparkExecutorIT {
         }
     }
 
-    /** Runs the short search with {@code launcher} into store and output {@code name}. */
-    private Result run(Path launcher, String name, List<String> extra) throws Exception {
+    /**
+     * Runs the short search with {@code launcher} into store and output {@code name}.
+     *
+     * @param killAWorker kill the first trial worker process with SIGKILL once it runs
+     */
+    private Result run(Path launcher, String name, List<String> extra, boolean killAWorker)
+            throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher.toString());
         cmd.add("run");
@@ -152,11 +173,30 @@ class SparkExecutorIT {
         pb.environment().remove("METAFORGE_STORE");
         pb.environment().remove("METAFORGE_DATA");
         Process p = pb.start();
+        for (int i = 0; killAWorker && i < 2400 && p.isAlive(); i++) {
+            var worker = p.descendants().filter(SparkExecutorIT::isWorker).findFirst();
+            if (worker.isPresent()) {
+                worker.get().destroyForcibly();
+                killAWorker = false;
+            }
+            Thread.sleep(50);
+        }
+        assertTrue(!killAWorker, "a worker was found and killed");
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError(String.join(" ", cmd) + " did not finish");
         }
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Whether a process runs {@code metaforge trial --channel} (its full command line). */
+    private static boolean isWorker(ProcessHandle h) {
+        try {
+            String cmdline = Files.readString(Path.of("/proc", h.pid() + "", "cmdline"));
+            return Arrays.asList(cmdline.split("\u0000")).contains("--channel");
+        } catch (IOException e) {
+            return false; // it ended
+        }
     }
 
     private static Path dist() {

@@ -91,4 +91,12 @@ class SparkSettingsTest {
                         .sorted()
                         .toList());
     }
+
+    @Test
+    void retriesReachALocalMasterThroughItsUrl() {
+        assertEquals("local[2,2]", SparkTrialExecutor.withRetries("local[2]", 1));
+        assertEquals("local[*,1]", SparkTrialExecutor.withRetries("local[*]", 0));
+        assertEquals("local[2,5]", SparkTrialExecutor.withRetries("local[2,5]", 1));
+        assertEquals("spark://h:7077", SparkTrialExecutor.withRetries("spark://h:7077", 3));
+    }
 }

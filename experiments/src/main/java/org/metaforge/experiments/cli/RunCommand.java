@@ -32,11 +32,7 @@ final class RunCommand implements MetaforgeCli.Command {
                         .desc(
                                 "where result.json, the plots and report.html go (default metaforge-out/<spec name>)")
                         .build());
-        o.addOption(
-                Option.builder()
-                        .longOpt("no-cache")
-                        .desc("recompute even if the store has the result")
-                        .build());
+        o.addOption(noCache());
         return o;
     }
 
@@ -150,6 +146,14 @@ final class RunCommand implements MetaforgeCli.Command {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** {@code --no-cache}, of run and trial. */
+    static Option noCache() {
+        return Option.builder()
+                .longOpt("no-cache")
+                .desc("recompute even if the store has the result")
+                .build();
     }
 
     /** The options shared by run and validate. */

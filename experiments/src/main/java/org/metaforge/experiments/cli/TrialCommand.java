@@ -18,6 +18,7 @@ import org.metaforge.framework.trial.TrialChannel;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.run.Progress;
 import org.metaforge.sdk.run.RunFailedException;
+import org.metaforge.sdk.run.Task;
 
 /**
  * {@code metaforge trial SPEC|-}: runs one resolved trial (a {@link TrialSpec} as JSON) and prints
@@ -36,11 +37,7 @@ final class TrialCommand implements MetaforgeCli.Command {
                         .argName("FILE")
                         .desc("write the record's JSON to FILE instead of standard output")
                         .build());
-        o.addOption(
-                Option.builder()
-                        .longOpt("no-cache")
-                        .desc("recompute even if the store has the result")
-                        .build());
+        o.addOption(RunCommand.noCache());
         o.addOption(
                 Option.builder()
                         .longOpt("channel")
@@ -108,41 +105,59 @@ final class TrialCommand implements MetaforgeCli.Command {
         return ExitCode.OK;
     }
 
+    /**
+     * Runs the trials the parent sends, one after another, until it closes the channel. A trial
+     * that fails or is refused is answered as such and the worker goes on; a bug ends it (exit 1),
+     * which the parent takes as a crash.
+     */
     private static int overChannel(CommandLine cl, MetaforgeCli cli)
             throws BadInputException, IOException {
         TrialChannel channel = TrialChannel.overStandardStreams();
+        TrialSpec spec;
         try {
-            TrialSpec spec = channel.receiveSpec();
+            spec = channel.receiveSpec();
             threads(spec, cl);
-            var task = TaskFiles.read(spec);
-            RunConsole console =
-                    new RunConsole() {
-                        @Override
-                        public void info(String message) {
-                            cli.err().println(message);
-                        }
-
-                        @Override
-                        public Progress progress(String label, long total, String unit) {
-                            return Progress.none();
-                        }
-                    };
-            try (Metaforge mf =
-                    cli.runtime(
-                            cl,
-                            Metaforge.builder().console(console).trialStore(channel.store()),
-                            console)) {
-                cli.reportPluginProblems(mf);
-                channel.done(mf.runner().trial(spec, task));
-            }
-            return ExitCode.OK;
-        } catch (BadInputException | ConfigException e) {
+        } catch (BadInputException e) {
             channel.badInput(e.getMessage());
             throw e;
-        } catch (RunFailedException e) {
-            channel.failed(e.getMessage());
-            throw e;
         }
+        RunConsole console =
+                new RunConsole() {
+                    @Override
+                    public void info(String message) {
+                        cli.err().println(message);
+                    }
+
+                    @Override
+                    public Progress progress(String label, long total, String unit) {
+                        return Progress.none();
+                    }
+                };
+        try (Metaforge mf =
+                cli.runtime(
+                        cl,
+                        Metaforge.builder().console(console).trialStore(channel.store()),
+                        console)) {
+            cli.reportPluginProblems(mf);
+            TrialSpec.TaskRef lastRef = null;
+            Task last = null;
+            while (spec != null) {
+                try {
+                    // a search's trials share their data: read it once
+                    if (!spec.task().equals(lastRef)) {
+                        last = TaskFiles.read(spec);
+                        lastRef = spec.task();
+                    }
+                    channel.done(mf.runner().trial(spec, last));
+                } catch (BadInputException | ConfigException e) {
+                    channel.badInput(e.getMessage());
+                } catch (RunFailedException e) {
+                    channel.failed(e.getMessage());
+                }
+                spec = channel.nextSpec().orElse(null);
+            }
+        }
+        return ExitCode.OK;
     }
 
     /** Runs this process's engine with the spec's thread count (part of its key). */

@@ -200,4 +200,38 @@ class BadInputIT {
                 Cli.run(dir, "run", "s.yaml", "--store", store.toString(), "--threads", "1");
         assertEquals(0, again.exit(), again.all());
     }
+
+    @Test
+    void badWorkerOptionsAndTrialSpecsAreRefusedBeforeAnythingRuns(@TempDir Path dir)
+            throws Exception {
+        Path store = dir.resolve("s.db");
+        Cli.spec(dir, "s.yaml", Cli.tinySgd(""));
+        String db = store.toString();
+        assertRejected(
+                Cli.run(dir, "run", "s.yaml", "--store", db, "--workers", "0"),
+                store,
+                "--workers 0 is not a whole number in [1, 256]");
+        assertRejected(
+                Cli.run(dir, "compare", "s.yaml", "--store", db, "--workers", "abc"),
+                store,
+                "--workers abc is not a whole number in [1, 256]");
+        assertRejected(
+                Cli.run(dir, "run", "s.yaml", "--store", db, "--worker-threads", "2"),
+                store,
+                "--worker-threads applies to worker processes: give --workers N as well");
+        Cli.spec(dir, "bad.json", "{\"format\": 1, \"component\": ");
+        assertRejected(
+                Cli.run(dir, "trial", "bad.json", "--store", db),
+                store,
+                "The trial spec in bad.json is not valid");
+        Cli.spec(dir, "partial.json", "{\"format\": 1, \"component\": \"baselines/sgd\"}");
+        assertRejected(
+                Cli.run(dir, "trial", "partial.json", "--store", db),
+                store,
+                "The trial spec in partial.json lacks plugin_version, device, key, config");
+        assertRejected(
+                Cli.run(dir, "trial", "none.json", "--store", db),
+                store,
+                "Trial spec none.json does not exist");
+    }
 }

@@ -303,21 +303,7 @@ public final class ExperimentRunner {
     private BoundSolver bindSolver(
             RunContext context, String componentId, Map<String, Object> config) {
         String where = "solver config of " + componentId;
-        ComponentEntry entry =
-                plugins.registry()
-                        .find(componentId)
-                        .orElseThrow(
-                                () ->
-                                        new ConfigException(
-                                                where,
-                                                List.of(
-                                                        "unknown component '"
-                                                                + componentId
-                                                                + "'; available: "
-                                                                + String.join(
-                                                                        ", ",
-                                                                        plugins.registry()
-                                                                                .ids()))));
+        ComponentEntry entry = registered(componentId, where);
         if (!(entry.component() instanceof Solver solver)) {
             throw new ConfigException(
                     where,
@@ -335,6 +321,22 @@ public final class ExperimentRunner {
             throw new ConfigException(where, List.of(e.getMessage()));
         }
         return (f, z0) -> solver.solve(context, rec, f, z0);
+    }
+
+    /** The component {@code componentId}, or a configuration error at {@code where}. */
+    private ComponentEntry registered(String componentId, String where) {
+        return plugins.registry()
+                .find(componentId)
+                .orElseThrow(
+                        () ->
+                                new ConfigException(
+                                        where,
+                                        List.of(
+                                                "unknown component '"
+                                                        + componentId
+                                                        + "'; available: "
+                                                        + String.join(
+                                                                ", ", plugins.registry().ids()))));
     }
 
     /** Finds a component or explains what is available. */
@@ -583,21 +585,7 @@ public final class ExperimentRunner {
     /** Finds the component and validates the configuration of a trial request. */
     private ResolvedTrial resolve(
             String componentId, Map<String, Object> config, Task task, long seed, Device device) {
-        ComponentEntry entry =
-                plugins.registry()
-                        .find(componentId)
-                        .orElseThrow(
-                                () ->
-                                        new ConfigException(
-                                                "trial",
-                                                List.of(
-                                                        "unknown component '"
-                                                                + componentId
-                                                                + "'; available: "
-                                                                + String.join(
-                                                                        ", ",
-                                                                        plugins.registry()
-                                                                                .ids()))));
+        ComponentEntry entry = registered(componentId, "trial");
         Record rec;
         try {
             rec = bind(entry, config, "trial config of " + componentId);

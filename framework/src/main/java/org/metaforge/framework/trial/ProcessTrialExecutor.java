@@ -5,15 +5,19 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.metaforge.framework.run.TrialExecutor;
 import org.metaforge.framework.run.TrialJob;
@@ -22,9 +26,11 @@ import org.metaforge.framework.run.TrialStore;
 import org.metaforge.sdk.run.RunFailedException;
 
 /**
- * Runs trials as worker processes on this machine, up to {@code workers} at a time, each a fresh
- * JVM running {@code metaforge trial --channel} (one trial per process: the engine allows one
- * gradient collection per JVM and frees native memory only with its managers).
+ * Runs trials in worker processes on this machine, up to {@code workers} at a time: each worker is
+ * a JVM running {@code metaforge trial --channel}, which runs the trials it is handed one after
+ * another (one at a time, as the engine allows one gradient collection per JVM; each trial's native
+ * memory is freed with its manager, as in process). Workers are kept for the next batch (e.g. the
+ * next successive-halving rung) until {@link #close()}.
  *
  * <p>This process alone opens the store: it serves each worker's store requests over the worker's
  * standard input and output ({@link TrialChannel}) and forwards its standard error, prefixed with
@@ -41,6 +47,7 @@ public final class ProcessTrialExecutor implements TrialExecutor {
     private final Consumer<String> log;
     private final TaskFiles files = new TaskFiles();
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
+    private final Queue<Worker> idle = new ConcurrentLinkedQueue<>();
     private final Thread stopper = new Thread(this::stopAll, "metaforge-stop-workers");
     private boolean hooked;
 
@@ -102,37 +109,49 @@ public final class ProcessTrialExecutor implements TrialExecutor {
     @Override
     public void run(List<TrialJob> jobs, TrialStore store, Consumer<Completion> done) {
         hook();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(workers, jobs.size()));
-        List<Future<?>> futures = new ArrayList<>();
+        TrialStoreServer server = new TrialStoreServer(store);
+        BlockingQueue<Integer> queue = new LinkedBlockingQueue<>();
         for (int i = 0; i < jobs.size(); i++) {
-            int index = i;
+            queue.add(i);
+        }
+        AtomicReference<RunFailedException> fatal = new AtomicReference<>();
+        int slots = Math.min(workers, jobs.size());
+        ExecutorService pool = Executors.newFixedThreadPool(slots);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int s = 0; s < slots; s++) {
             futures.add(
                     pool.submit(
                             () -> {
-                                runJob(index, jobs.get(index), store, done);
+                                Worker[] slot = {idle.poll()};
+                                try {
+                                    for (Integer i = queue.poll();
+                                            i != null && fatal.get() == null;
+                                            i = queue.poll()) {
+                                        try {
+                                            runJob(i, jobs.get(i), slot, server, done);
+                                        } catch (RunFailedException e) {
+                                            // start no more trials; the running ones finish
+                                            fatal.compareAndSet(null, e);
+                                        }
+                                    }
+                                } finally {
+                                    if (slot[0] != null) {
+                                        idle.add(slot[0]);
+                                    }
+                                }
                                 return null;
                             }));
         }
         pool.shutdown();
-        RunFailedException first = null;
         try {
             for (Future<?> f : futures) {
                 try {
                     f.get();
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RunFailedException r) {
-                        if (first == null) {
-                            first = r;
-                            // start no more trials; let the running ones finish into the store
-                            futures.forEach(q -> q.cancel(false));
-                        }
-                    } else if (e.getCause() instanceof RuntimeException r) {
+                    if (e.getCause() instanceof RuntimeException r) {
                         throw r;
-                    } else {
-                        throw new IllegalStateException(e.getCause());
                     }
-                } catch (java.util.concurrent.CancellationException e) {
-                    // a queued trial not started after another failed
+                    throw new IllegalStateException(e.getCause());
                 }
             }
         } catch (InterruptedException e) {
@@ -141,26 +160,63 @@ public final class ProcessTrialExecutor implements TrialExecutor {
             stopAll();
             throw new CancellationException("Stopped; the trials that finished are in the store.");
         }
-        if (first != null) {
-            throw first;
+        if (fatal.get() != null) {
+            throw fatal.get();
         }
     }
 
-    private void runJob(int index, TrialJob job, TrialStore store, Consumer<Completion> done)
+    /** Runs one job on the slot's worker (starting one when needed), retrying after crashes. */
+    private void runJob(
+            int index,
+            TrialJob job,
+            Worker[] slot,
+            TrialStoreServer server,
+            Consumer<Completion> done)
             throws IOException, InterruptedException {
         TrialSpec spec = files.ship(job.spec(), job.task());
-        WorkerProcess.Outcome o =
-                WorkerProcess.run(
-                        command,
-                        Map.of(),
-                        job.name(),
-                        spec,
-                        store,
-                        retries,
-                        log,
-                        live::add,
-                        live::remove);
-        done.accept(o.completion(index, job.name(), "--retries N allows more attempts"));
+        for (int attempt = 1; ; attempt++) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException();
+            }
+            if (slot[0] == null) {
+                slot[0] = Worker.start(command, log);
+                live.add(slot[0].process());
+            }
+            Worker.Outcome o = slot[0].run(job.name(), spec, server);
+            if (o.record() != null) {
+                done.accept(new Completion(index, o.record(), null));
+                return;
+            }
+            if (o.failure() != null) {
+                done.accept(new Completion(index, null, new RunFailedException(o.failure())));
+                return;
+            }
+            if (o.badInput() != null) {
+                throw new RunFailedException(
+                        "The worker refused " + job.name() + ": " + o.badInput());
+            }
+            live.remove(slot[0].process());
+            slot[0] = null;
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException();
+            }
+            String what = "The worker of " + job.name() + " " + o.crash();
+            if (attempt > retries) {
+                throw new RunFailedException(
+                        what
+                                + (retries == 0 ? "" : ", " + attempt + " times")
+                                + "; the trials that finished are in the store: run the command"
+                                + " again to go on from there (--retries N allows more"
+                                + " attempts).");
+            }
+            log.accept(
+                    what
+                            + "; starting it again (attempt "
+                            + (attempt + 1)
+                            + " of "
+                            + (retries + 1)
+                            + ").");
+        }
     }
 
     private synchronized void hook() {
@@ -187,9 +243,13 @@ public final class ProcessTrialExecutor implements TrialExecutor {
         }
     }
 
-    /** Stops what still runs and deletes the data files. */
+    /** Lets idle workers exit, stops what still runs and deletes the data files. */
     @Override
     public synchronized void close() {
+        for (Worker w = idle.poll(); w != null; w = idle.poll()) {
+            w.close();
+            live.remove(w.process());
+        }
         stopAll();
         files.close();
         if (hooked) {

@@ -30,7 +30,8 @@ import org.metaforge.store.Envelope;
  * parent) and standard output (to the parent), in {@link Frame}s.
  *
  * <ol>
- *   <li>The parent sends {@code TRIAL [spec JSON]}.
+ *   <li>The parent sends {@code TRIAL [spec JSON]}; after the worker's answer (step 3) it may send
+ *       the next trial, or close the worker's input to let it exit.
  *   <li>The worker sends store requests, one at a time, each answered by {@code OK [value]}, {@code
  *       NONE []} or {@code ERROR [message]}: {@code GET_RESULT [key JSON]}, {@code PUT_RESULT [key
  *       JSON, envelope, summary JSON]}, {@code GET_ARTIFACT [key hex, name]}, {@code PUT_ARTIFACT
@@ -41,9 +42,11 @@ import org.metaforge.store.Envelope;
  *       trial failed; exit 3) or {@code BAD_INPUT [message]} (exit 2).
  * </ol>
  *
- * <p>The worker's logs go to its standard error, which the parent forwards. When the parent dies
- * its end of the pipe closes: the worker sees the end of its input and halts at once, so no worker
- * outlives a parent killed with SIGKILL.
+ * <p>A worker runs its trials one after another, like the parent would in process, so its JVM,
+ * plugins and engine start once. Its logs go to its standard error, which the parent forwards. When
+ * the parent dies its end of the pipe closes: a worker in the middle of a trial sees the end of its
+ * input and halts at once (exit 4), an idle one exits, so no worker outlives a parent killed with
+ * SIGKILL.
  */
 public final class TrialChannel {
 
@@ -68,7 +71,13 @@ public final class TrialChannel {
     private final DataInputStream in;
     private final DataOutputStream out;
     private final BlockingQueue<Frame> replies = new LinkedBlockingQueue<>();
-    private volatile boolean finished;
+
+    /** The input's end, as the watcher hands it on. */
+    private static final Frame END = new Frame("END", java.util.List.of());
+
+    /** Whether a trial is running (between its TRIAL frame and the worker's answer). */
+    private volatile boolean busy;
+
     private final Runnable parentGone;
 
     /**
@@ -119,6 +128,7 @@ public final class TrialChannel {
                     "'metaforge trial --channel' expects its parent to send a trial spec first;"
                             + " run 'metaforge trial SPEC.json' to run a spec file by hand.");
         }
+        busy = true;
         TrialSpec spec = TrialSpec.fromJson(first.parts().get(0), "the parent's message");
         Thread watcher = new Thread(this::watch, "metaforge-parent-watch");
         watcher.setDaemon(true);
@@ -126,17 +136,44 @@ public final class TrialChannel {
         return spec;
     }
 
+    /**
+     * The next trial's spec, once the previous one was answered.
+     *
+     * @return the spec, or empty if the parent closed the channel: no more trials
+     * @throws BadInputException if the parent sent something else
+     */
+    public Optional<TrialSpec> nextSpec() throws BadInputException {
+        Frame f;
+        try {
+            f = replies.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        if (f == END) {
+            return Optional.empty();
+        }
+        if (!f.op().equals(TRIAL) || f.parts().size() != 1) {
+            throw new BadInputException("Expected the next trial from the parent, got " + f.op());
+        }
+        return Optional.of(TrialSpec.fromJson(f.parts().get(0), "the parent's message"));
+    }
+
     private void watch() {
         try {
             for (Frame f = Frame.read(in); f != null; f = Frame.read(in)) {
+                if (f.op().equals(TRIAL)) {
+                    busy = true;
+                }
                 replies.add(f);
             }
         } catch (IOException e) {
             // a broken pipe ends the conversation like a closed one
         }
-        if (!finished) {
+        if (busy) {
             parentGone.run();
         }
+        replies.add(END);
     }
 
     /** The store as the parent serves it. */
@@ -160,7 +197,8 @@ public final class TrialChannel {
     }
 
     private synchronized void finish(Frame f) throws IOException {
-        finished = true;
+        // before the answer: the parent sends the next trial only after reading it
+        busy = false;
         f.write(out);
     }
 
@@ -168,6 +206,10 @@ public final class TrialChannel {
         try {
             f.write(out);
             Frame reply = replies.take();
+            if (reply == END) {
+                parentGone.run();
+                throw new RunFailedException("The parent process is gone.");
+            }
             if (reply.op().equals(ERROR)) {
                 throw new RunFailedException(
                         "The parent could not serve " + f.op() + ": " + reply.text(0));

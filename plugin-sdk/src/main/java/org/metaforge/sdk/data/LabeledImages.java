@@ -266,22 +266,7 @@ public final class LabeledImages {
             out.writeLong(d);
         }
         out.writeInt(labels.length);
-        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-        for (int l : labels) {
-            if (buf.remaining() < 4) {
-                out.write(buf.array(), 0, buf.position());
-                buf.clear();
-            }
-            buf.putInt(l);
-        }
-        for (float p : pixels) {
-            if (buf.remaining() < 4) {
-                out.write(buf.array(), 0, buf.position());
-                buf.clear();
-            }
-            buf.putFloat(p);
-        }
-        out.write(buf.array(), 0, buf.position());
+        inChunks(pixels, labels, out::write);
     }
 
     /**
@@ -309,17 +294,17 @@ public final class LabeledImages {
         float[] pixels = new float[Math.toIntExact(n * shape.size())];
         byte[] chunk = new byte[1 << 16];
         ByteBuffer buf = ByteBuffer.wrap(chunk);
-        for (int i = 0; i < labels.length; i += chunk.length / 4) {
-            int count = Math.min(chunk.length / 4, labels.length - i);
-            in.readFully(chunk, 0, count * 4);
-            buf.clear();
-            buf.asIntBuffer().get(labels, i, count);
-        }
         for (int i = 0; i < pixels.length; i += chunk.length / 4) {
             int count = Math.min(chunk.length / 4, pixels.length - i);
             in.readFully(chunk, 0, count * 4);
             buf.clear();
             buf.asFloatBuffer().get(pixels, i, count);
+        }
+        for (int i = 0; i < labels.length; i += chunk.length / 4) {
+            int count = Math.min(chunk.length / 4, labels.length - i);
+            in.readFully(chunk, 0, count * 4);
+            buf.clear();
+            buf.asIntBuffer().get(labels, i, count);
         }
         return new LabeledImages(name, pixels, labels, shape, numClasses, fingerprint);
     }
@@ -327,24 +312,36 @@ public final class LabeledImages {
     /** Computes the SHA-256 fingerprint of raw content, for loaders. */
     public static String fingerprintOf(float[] pixels, int[] labels, Shape sampleShape) {
         MessageDigest md = sha256();
+        inChunks(pixels, labels, md::update);
+        md.update(sampleShape.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Receives a chunk of bytes: {@code length} bytes of {@code bytes} from the start. */
+    @FunctionalInterface
+    private interface ByteSink<E extends Exception> {
+        void accept(byte[] bytes, int offset, int length) throws E;
+    }
+
+    /** Hands the pixels, then the labels, as big-endian bytes to {@code sink}, in chunks. */
+    private static <E extends Exception> void inChunks(
+            float[] pixels, int[] labels, ByteSink<E> sink) throws E {
         ByteBuffer buf = ByteBuffer.allocate(1 << 16);
         for (float p : pixels) {
             if (buf.remaining() < 4) {
-                md.update(buf.array(), 0, buf.position());
+                sink.accept(buf.array(), 0, buf.position());
                 buf.clear();
             }
             buf.putFloat(p);
         }
         for (int l : labels) {
             if (buf.remaining() < 4) {
-                md.update(buf.array(), 0, buf.position());
+                sink.accept(buf.array(), 0, buf.position());
                 buf.clear();
             }
             buf.putInt(l);
         }
-        md.update(buf.array(), 0, buf.position());
-        md.update(sampleShape.toString().getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(md.digest());
+        sink.accept(buf.array(), 0, buf.position());
     }
 
     private String deriveFingerprint(int[] indices) {
