@@ -276,7 +276,12 @@ final class SparkTrialExecutor implements TrialExecutor {
     @Override
     public synchronized void close() {
         if (context != null) {
+            boolean local = context.isLocal();
             context.stop();
+            if (local) {
+                // the executor was this JVM: its idle workers are this run's
+                WorkerPool.closeIdle();
+            }
         }
         context = null;
         files.close();

@@ -16,8 +16,9 @@ import scala.Option;
 import scala.collection.Iterator;
 
 /**
- * The body of one Spark task, run on an executor: the partition's one trial, in a child process
- * whose store requests a {@link TaskStore} serves.
+ * The body of one Spark task, run on an executor: the partition's one trial, in a child process (a
+ * {@link WorkerPool} worker, kept for the next task) whose store requests a {@link TaskStore}
+ * serves.
  *
  * <p>The trial never runs in the executor's JVM: the engine allows one gradient collection per JVM
  * and frees native memory only when its managers close. A crashed worker is started again up to the
@@ -34,28 +35,35 @@ final class TaskRun implements Function1<Iterator<TrialTask>, TaskOutcome>, Seri
         TaskContext ctx = TaskContext.get();
         TrialSpec spec = spec(t);
         TaskStore store = new TaskStore(t.snapshot());
+        Map<String, String> env = gpuEnv(ctx, spec);
         Worker worker;
         try {
-            worker = Worker.start(t.command(), gpuEnv(ctx, spec), System.err::println);
+            worker = WorkerPool.take(t.command(), env);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the worker of " + t.name(), e);
         }
         Thread watch = new Thread(() -> stopWhenKilled(ctx, worker), "metaforge-task-watch");
         watch.setDaemon(true);
         watch.start();
+        boolean answered = false;
         try {
             Worker.Outcome o = worker.run(t.name(), spec, store);
             if (o.crash() != null) {
                 // Spark runs the task again, up to spark.task.maxFailures
                 throw new IllegalStateException("The worker of " + t.name() + " " + o.crash());
             }
+            answered = true;
             return TaskOutcome.of(t.index(), o, store.writes());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskKilledException("the job was cancelled while " + t.name() + " ran");
         } finally {
             watch.interrupt();
-            worker.close();
+            if (answered && worker.process().isAlive()) {
+                WorkerPool.give(t.command(), env, worker);
+            } else {
+                worker.process().destroyForcibly();
+            }
         }
     }
 
