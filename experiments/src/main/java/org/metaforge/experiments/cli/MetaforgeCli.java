@@ -228,12 +228,15 @@ public final class MetaforgeCli {
             throws BadInputException {
         Optional<WorkerOptions> workers = WorkerOptions.parse(cl);
         if (workers.isPresent()) {
-            b.trialExecutor(
+            ProcessTrialExecutor executor =
                     new ProcessTrialExecutor(
-                            workerCommand(cl),
+                            workerCommand(cl, workers.get().threads()),
                             workers.get().workers(),
                             workers.get().retries(),
-                            console::info));
+                            console::info);
+            // workers start up while this process loads plugins and data
+            executor.prestart();
+            b.trialExecutor(executor);
         }
         Optional<ExecutorOptions> executor = ExecutorOptions.parse(cl);
         if (executor.isPresent()) {
@@ -242,7 +245,7 @@ public final class MetaforgeCli {
                     e.factory()
                             .create(
                                     new TrialExecutorFactory.Settings(
-                                            workerCommand(cl),
+                                            workerCommand(cl, e.threads()),
                                             e.conf(),
                                             e.retries(),
                                             console::info)));
@@ -270,9 +273,14 @@ public final class MetaforgeCli {
         return b.build();
     }
 
-    /** Starts {@code metaforge trial --channel} in a JVM like this one, with its plugins. */
-    private static List<String> workerCommand(CommandLine cl) {
-        List<String> args = new ArrayList<>(List.of("trial", "--channel"));
+    /**
+     * Starts {@code metaforge trial --channel} in a JVM like this one, with its plugins and {@code
+     * threads} PyTorch threads.
+     */
+    private static List<String> workerCommand(CommandLine cl, int threads) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of("trial", "--channel", "--threads", String.valueOf(threads)));
         for (Path p : pluginDirs(cl)) {
             args.add("--plugins");
             args.add(p.toAbsolutePath().toString());

@@ -9,6 +9,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.metaforge.framework.BadInputException;
 import org.metaforge.framework.Metaforge;
+import org.metaforge.framework.engine.EngineInfo;
 import org.metaforge.framework.run.ResultCodec;
 import org.metaforge.framework.run.RunConsole;
 import org.metaforge.framework.run.RunRecord;
@@ -113,14 +114,6 @@ final class TrialCommand implements MetaforgeCli.Command {
     private static int overChannel(CommandLine cl, MetaforgeCli cli)
             throws BadInputException, IOException {
         TrialChannel channel = TrialChannel.overStandardStreams();
-        TrialSpec spec;
-        try {
-            spec = channel.receiveSpec();
-            threads(spec, cl);
-        } catch (BadInputException e) {
-            channel.badInput(e.getMessage());
-            throw e;
-        }
         RunConsole console =
                 new RunConsole() {
                     @Override
@@ -139,6 +132,16 @@ final class TrialCommand implements MetaforgeCli.Command {
                         Metaforge.builder().console(console).trialStore(channel.store()),
                         console)) {
             cli.reportPluginProblems(mf);
+            // the engine starts with --threads before the first trial arrives; a spec keyed for
+            // another thread count is refused by the runner
+            EngineInfo.threads();
+            TrialSpec spec;
+            try {
+                spec = channel.receiveSpec().orElse(null);
+            } catch (BadInputException e) {
+                channel.badInput(e.getMessage());
+                throw e;
+            }
             TrialSpec.TaskRef lastRef = null;
             Task last = null;
             while (spec != null) {

@@ -48,7 +48,14 @@ public final class ProcessTrialExecutor implements TrialExecutor {
     private final TaskFiles files = new TaskFiles();
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
     private final Queue<Worker> idle = new ConcurrentLinkedQueue<>();
-    private final Thread stopper = new Thread(this::stopAll, "metaforge-stop-workers");
+    private volatile boolean stopping;
+    private final Thread stopper =
+            new Thread(
+                    () -> {
+                        stopping = true;
+                        stopAll();
+                    },
+                    "metaforge-stop-workers");
     private boolean hooked;
 
     /**
@@ -165,6 +172,23 @@ public final class ProcessTrialExecutor implements TrialExecutor {
         }
     }
 
+    /**
+     * Starts the workers now, so that their JVM, plugins and engine start while this process
+     * prepares its run; a failure to start is reported when a trial needs the worker.
+     */
+    public void prestart() {
+        hook();
+        for (int i = 0; i < workers; i++) {
+            try {
+                Worker w = Worker.start(command, log);
+                live.add(w.process());
+                idle.add(w);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
     /** Runs one job on the slot's worker (starting one when needed), retrying after crashes. */
     private void runJob(
             int index,
@@ -177,6 +201,10 @@ public final class ProcessTrialExecutor implements TrialExecutor {
         for (int attempt = 1; ; attempt++) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException();
+            }
+            if (stopping) {
+                throw new CancellationException(
+                        "Stopped; the trials that finished are in the store.");
             }
             if (slot[0] == null) {
                 slot[0] = Worker.start(command, log);
@@ -199,6 +227,11 @@ public final class ProcessTrialExecutor implements TrialExecutor {
             slot[0] = null;
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException();
+            }
+            if (stopping) {
+                // the worker was stopped with this process (Ctrl-C), not crashed
+                throw new CancellationException(
+                        "Stopped; the trials that finished are in the store.");
             }
             String what = "The worker of " + job.name() + " " + o.crash();
             if (attempt > retries) {

@@ -113,9 +113,11 @@ public final class TrialChannel {
      * Reads the trial spec the parent sends first, then watches the input for the parent's replies
      * and for its end.
      *
+     * @return the spec, or empty if the parent closed the channel without sending one (a worker
+     *     started ahead that was not needed)
      * @throws BadInputException if the first message is not a readable trial spec
      */
-    public TrialSpec receiveSpec() throws BadInputException {
+    public Optional<TrialSpec> receiveSpec() throws BadInputException {
         Frame first;
         try {
             first = Frame.read(in);
@@ -123,7 +125,10 @@ public final class TrialChannel {
             throw new BadInputException(
                     "The trial spec on standard input is not a frame: " + e.getMessage(), e);
         }
-        if (first == null || !first.op().equals(TRIAL) || first.parts().size() != 1) {
+        if (first == null) {
+            return Optional.empty();
+        }
+        if (!first.op().equals(TRIAL) || first.parts().size() != 1) {
             throw new BadInputException(
                     "'metaforge trial --channel' expects its parent to send a trial spec first;"
                             + " run 'metaforge trial SPEC.json' to run a spec file by hand.");
@@ -133,7 +138,7 @@ public final class TrialChannel {
         Thread watcher = new Thread(this::watch, "metaforge-parent-watch");
         watcher.setDaemon(true);
         watcher.start();
-        return spec;
+        return Optional.of(spec);
     }
 
     /**

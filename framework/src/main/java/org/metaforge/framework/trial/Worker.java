@@ -110,7 +110,10 @@ public final class Worker {
         return new Outcome(null, null, null, how);
     }
 
-    /** Lets the worker exit (its input ends) and waits a little; stops it if it does not. */
+    /**
+     * Lets the idle worker exit (its input ends); one still starting up, which has nothing to lose,
+     * is stopped after a second rather than waited for.
+     */
     public void close() {
         try {
             toWorker.close();
@@ -118,8 +121,11 @@ public final class Worker {
             // already gone
         }
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            if (!process.waitFor(1, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();

@@ -2,6 +2,7 @@ package org.metaforge.framework.trial;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,7 +108,7 @@ class TrialChannelTest {
                         });
         parent.setDaemon(true);
         parent.start();
-        assertEquals(spec, channel.receiveSpec());
+        assertEquals(Optional.of(spec), channel.receiveSpec());
         TrialStore store = channel.store();
         CacheKey k = key(1);
         assertTrue(store.result(k).isEmpty());
@@ -130,6 +131,48 @@ class TrialChannelTest {
         assertTrue(e.getMessage().contains("disk full"), e.getMessage());
         channel.failed("done");
         parent.join(5000);
+    }
+
+    @Test
+    void aWorkerTakesTrialsUntilItsInputEndsAndStopsIfItEndsMidTrial() throws Exception {
+        PipedOutputStream parentOut = new PipedOutputStream();
+        PipedInputStream childIn = new PipedInputStream(parentOut, 1 << 16);
+        PipedInputStream parentIn = new PipedInputStream(1 << 16);
+        PipedOutputStream childOut = new PipedOutputStream(parentIn);
+        java.util.concurrent.CountDownLatch gone = new java.util.concurrent.CountDownLatch(1);
+        TrialChannel channel = new TrialChannel(childIn, childOut, gone::countDown);
+        DataOutputStream toChild = new DataOutputStream(parentOut);
+        DataInputStream fromChild = new DataInputStream(parentIn);
+        TrialSpec first = spec("a", "b");
+        TrialSpec second = spec("c", "d");
+        Frame.of(TrialChannel.TRIAL, (Object) first.toJson()).write(toChild);
+        assertEquals(Optional.of(first), channel.receiveSpec());
+        channel.failed("diverged");
+        assertEquals(TrialChannel.FAILED, Frame.read(fromChild).op());
+        Frame.of(TrialChannel.TRIAL, (Object) second.toJson()).write(toChild);
+        assertEquals(Optional.of(second), channel.nextSpec());
+        // the parent dies in the middle of the second trial
+        toChild.close();
+        assertTrue(gone.await(5, java.util.concurrent.TimeUnit.SECONDS), "the worker stops");
+
+        PipedOutputStream out2 = new PipedOutputStream();
+        PipedInputStream in2 = new PipedInputStream(out2, 1 << 16);
+        boolean[] gone2 = {false};
+        TrialChannel idle =
+                new TrialChannel(in2, new ByteArrayOutputStream(), () -> gone2[0] = true);
+        DataOutputStream to2 = new DataOutputStream(out2);
+        Frame.of(TrialChannel.TRIAL, (Object) first.toJson()).write(to2);
+        idle.receiveSpec();
+        idle.done(
+                new org.metaforge.framework.run.RunRecord(
+                        "x/y",
+                        key(1).hex(),
+                        org.metaforge.sdk.run.RunResult.builder().build(),
+                        Map.of(),
+                        false));
+        to2.close();
+        assertEquals(Optional.empty(), idle.nextSpec(), "no more trials: the worker may exit");
+        assertFalse(gone2[0], "an idle worker whose input ends is not orphaned");
     }
 
     @Test
