@@ -108,17 +108,23 @@ record SparkSettings(
     /**
      * The command that starts a worker on an executor.
      *
-     * @param driverCommand the driver's own worker command (its java, class path and plugins)
+     * @param driverCommand the driver's own worker command (its java, class path, plugins and
+     *     {@code --threads})
      */
     List<String> workerCommand(List<String> driverCommand) {
         if (home == null) {
             return driverCommand;
         }
-        return List.of(
-                home.resolve("bin").resolve("metaforge").toString(),
-                "trial",
-                "--channel",
-                "--plugins",
-                plugins.toString());
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(home.resolve("bin").resolve("metaforge").toString(), "trial"));
+        cmd.add("--channel");
+        // the trials' thread count, part of their keys: the runner starts its engine with it
+        int t = driverCommand.indexOf("--threads");
+        if (t >= 0 && t + 1 < driverCommand.size()) {
+            cmd.addAll(driverCommand.subList(t, t + 2));
+        }
+        cmd.addAll(List.of("--plugins", plugins.toString()));
+        return cmd;
     }
 }

@@ -12,7 +12,8 @@ import org.metaforge.framework.BadInputException;
 
 class SparkSettingsTest {
 
-    private static final List<String> DRIVER = List.of("/usr/bin/java", "-cp", "x", "Main");
+    private static final List<String> DRIVER =
+            List.of("/usr/bin/java", "-cp", "x", "Main", "trial", "--channel", "--threads", "2");
 
     @Test
     void aLocalMasterSharesTheDriversFilesAndCommand() throws Exception {
@@ -39,6 +40,8 @@ class SparkSettingsTest {
                         "/opt/metaforge/bin/metaforge",
                         "trial",
                         "--channel",
+                        "--threads",
+                        "2",
                         "--plugins",
                         "/opt/metaforge/plugins"),
                 s.workerCommand(DRIVER));
