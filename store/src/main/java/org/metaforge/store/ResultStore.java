@@ -278,11 +278,19 @@ public final class ResultStore implements AutoCloseable {
     }
 
     /** The names of the artefacts of the computation {@code key}, sorted. */
-    public synchronized List<String> artifactNames(CacheKey key) {
+    public List<String> artifactNames(CacheKey key) {
+        return artifactNames(key.hex());
+    }
+
+    /**
+     * The names of the artefacts of the computation whose key is {@code keyHex} (as {@link
+     * CacheKey#hex()} prints it), sorted.
+     */
+    public synchronized List<String> artifactNames(String keyHex) {
         ensureOpen();
-        String prefix = key.hex() + "/";
+        String prefix = keyHex + "/";
         List<String> names = new ArrayList<>();
-        for (String id : range(layout.artifacts, key).keySet()) {
+        for (String id : range(layout.artifacts, keyHex).keySet()) {
             names.add(id.substring(prefix.length()));
         }
         return names;
@@ -402,7 +410,11 @@ public final class ResultStore implements AutoCloseable {
 
     /** The entries {@code <key hex>/...}: '0' is the character after '/'. */
     private static Map<String, byte[]> range(BTreeMap<String, byte[]> map, CacheKey key) {
-        return map.subMap(key.hex() + "/", true, key.hex() + "0", false);
+        return range(map, key.hex());
+    }
+
+    private static Map<String, byte[]> range(BTreeMap<String, byte[]> map, String keyHex) {
+        return map.subMap(keyHex + "/", true, keyHex + "0", false);
     }
 
     private static void removeAll(BTreeMap<String, byte[]> map, CacheKey key) {

@@ -73,6 +73,8 @@ class ResultStoreTest {
             assertArrayEquals(weights, store.getArtifact(key(1).hex(), "weights").get());
             assertTrue(store.getArtifact(key(2).hex(), "weights").isEmpty());
             assertEquals(List.of("weights"), store.artifactNames(key(1)));
+            assertEquals(List.of("weights"), store.artifactNames(key(1).hex()));
+            assertEquals(List.of(), store.artifactNames(key(2).hex()));
             assertTrue(store.recoveryNotice().isEmpty());
         }
     }

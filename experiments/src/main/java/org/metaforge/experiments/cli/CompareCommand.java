@@ -31,6 +31,7 @@ final class CompareCommand implements MetaforgeCli.Command {
     public Options options() {
         Options o = SpecOptions.options();
         WorkerOptions.addTo(o);
+        ExecutorOptions.addTo(o);
         o.addOption(
                 Option.builder()
                         .longOpt("seeds")

@@ -17,6 +17,7 @@ import org.metaforge.framework.BadInputException;
 import org.metaforge.framework.Metaforge;
 import org.metaforge.framework.run.RunConsole;
 import org.metaforge.framework.trial.ProcessTrialExecutor;
+import org.metaforge.framework.trial.TrialExecutorFactory;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.run.RunFailedException;
 
@@ -134,6 +135,11 @@ public final class MetaforgeCli {
                 System.setProperty(
                         "ai.djl.pytorch.num_threads", String.valueOf(workers.get().threads()));
             }
+            Optional<ExecutorOptions> executor = ExecutorOptions.parse(cl);
+            if (executor.isPresent()) {
+                System.setProperty(
+                        "ai.djl.pytorch.num_threads", String.valueOf(executor.get().threads()));
+            }
             applyThreads(cl);
             return command.execute(cl, this);
         } catch (BadInputException | ConfigException e) {
@@ -189,8 +195,8 @@ public final class MetaforgeCli {
 
     private static void applyThreads(CommandLine cl) throws BadInputException {
         String t = cl.getOptionValue("threads");
-        if (cl.hasOption("workers")) {
-            // WorkerOptions set the count every trial and the run itself use
+        if (cl.hasOption("workers") || cl.hasOption("executor")) {
+            // WorkerOptions or ExecutorOptions set the count every trial and the run itself use
         } else if (t == null) {
             if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
                 String n = String.valueOf(Runtime.getRuntime().availableProcessors());
@@ -224,26 +230,27 @@ public final class MetaforgeCli {
             throws BadInputException {
         Optional<WorkerOptions> workers = WorkerOptions.parse(cl);
         if (workers.isPresent()) {
-            List<String> args =
-                    new ArrayList<>(
-                            List.of(
-                                    "trial",
-                                    "--channel",
-                                    "--threads",
-                                    String.valueOf(workers.get().threads())));
-            for (Path p : pluginDirs(cl)) {
-                args.add("--plugins");
-                args.add(p.toAbsolutePath().toString());
-            }
             ProcessTrialExecutor executor =
                     new ProcessTrialExecutor(
-                            ProcessTrialExecutor.javaCommand(MetaforgeCli.class.getName(), args),
+                            workerCommand(cl, workers.get().threads()),
                             workers.get().workers(),
                             workers.get().retries(),
                             console::info);
             // workers start up while this process loads plugins and data
             executor.prestart();
             b.trialExecutor(executor);
+        }
+        Optional<ExecutorOptions> executor = ExecutorOptions.parse(cl);
+        if (executor.isPresent()) {
+            ExecutorOptions e = executor.get();
+            b.trialExecutor(
+                    e.factory()
+                            .create(
+                                    new TrialExecutorFactory.Settings(
+                                            workerCommand(cl, e.threads()),
+                                            e.conf(),
+                                            e.retries(),
+                                            console::info)));
         }
         if (cl.hasOption("lock-wait")) {
             try {
@@ -266,6 +273,21 @@ public final class MetaforgeCli {
             b.store(Path.of(cl.getOptionValue("store")));
         }
         return b.build();
+    }
+
+    /**
+     * Starts {@code metaforge trial --channel} in a JVM like this one, with its plugins and {@code
+     * threads} PyTorch threads.
+     */
+    private static List<String> workerCommand(CommandLine cl, int threads) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of("trial", "--channel", "--threads", String.valueOf(threads)));
+        for (Path p : pluginDirs(cl)) {
+            args.add("--plugins");
+            args.add(p.toAbsolutePath().toString());
+        }
+        return ProcessTrialExecutor.javaCommand(MetaforgeCli.class.getName(), args);
     }
 
     static List<Path> pluginDirs(CommandLine cl) {

@@ -23,6 +23,7 @@ final class RunCommand implements MetaforgeCli.Command {
     public Options options() {
         Options o = SpecOptions.options();
         WorkerOptions.addTo(o);
+        ExecutorOptions.addTo(o);
         o.addOption(
                 Option.builder()
                         .longOpt("out")

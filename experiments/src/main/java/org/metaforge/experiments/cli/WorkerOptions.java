@@ -53,6 +53,10 @@ record WorkerOptions(int workers, int threads, int retries) {
      * @throws BadInputException for a value out of range, or worker options without --workers
      */
     static Optional<WorkerOptions> parse(CommandLine cl) throws BadInputException {
+        if (cl.hasOption("executor")) {
+            // ExecutorOptions reads --worker-threads and --retries
+            return Optional.empty();
+        }
         if (!cl.hasOption("workers")) {
             for (String o : new String[] {"worker-threads", "retries"}) {
                 if (cl.hasOption(o)) {
@@ -85,7 +89,7 @@ record WorkerOptions(int workers, int threads, int retries) {
         return Optional.of(new WorkerOptions(workers, threads, retries));
     }
 
-    private static int whole(CommandLine cl, String option, int min, int max, int absent)
+    static int whole(CommandLine cl, String option, int min, int max, int absent)
             throws BadInputException {
         String v = cl.getOptionValue(option);
         if (v == null) {

@@ -1,5 +1,6 @@
 package org.metaforge.framework.run;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.metaforge.framework.BadInputException;
@@ -44,6 +45,11 @@ public final class LocalTrialStore implements TrialStore {
     @Override
     public Optional<byte[]> artifact(String keyHex, String name) {
         return store().getArtifact(keyHex, name);
+    }
+
+    @Override
+    public List<String> artifactNames(String keyHex) {
+        return store().artifactNames(keyHex);
     }
 
     @Override

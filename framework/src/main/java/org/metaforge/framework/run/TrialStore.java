@@ -1,5 +1,6 @@
 package org.metaforge.framework.run;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.metaforge.framework.BadInputException;
@@ -32,6 +33,18 @@ public interface TrialStore {
 
     /** The artefact {@code name} of the computation whose key is {@code keyHex}, if saved. */
     Optional<byte[]> artifact(String keyHex, String name);
+
+    /**
+     * The names of the artefacts of the computation whose key is {@code keyHex}, sorted; for
+     * executors that ship the artefacts a trial will read (e.g. of the trial its {@code
+     * continue-from} names) to where it runs.
+     *
+     * @throws UnsupportedOperationException if this store cannot list them (a worker's channel)
+     */
+    default List<String> artifactNames(String keyHex) {
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " cannot list the artefacts of a computation.");
+    }
 
     /** Saves an artefact of the computation {@code key}. */
     void putArtifact(CacheKey key, String name, byte[] bytes);

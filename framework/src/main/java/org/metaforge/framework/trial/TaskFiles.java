@@ -24,13 +24,14 @@ import org.metaforge.sdk.run.Task;
  */
 public final class TaskFiles implements AutoCloseable {
 
-    TaskFiles() {}
+    /** Files written on first use, in a temporary directory. */
+    public TaskFiles() {}
 
     private final Map<String, Path> written = new HashMap<>();
     private Path dir;
 
     /** The spec with its data files, writing those not written yet. */
-    synchronized TrialSpec ship(TrialSpec spec, Task task) {
+    public synchronized TrialSpec ship(TrialSpec spec, Task task) {
         return spec.withFiles(file(task.train()).toString(), file(task.eval()).toString());
     }
 

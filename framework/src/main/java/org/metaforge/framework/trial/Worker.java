@@ -9,16 +9,19 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.metaforge.framework.run.RunRecord;
 import org.metaforge.framework.run.TrialSpec;
+import org.metaforge.framework.run.TrialStore;
 
 /**
  * One worker process ({@code metaforge trial --channel}) and the parent's end of its {@link
- * TrialChannel}: runs trials one after another, serving their store requests.
+ * TrialChannel}: runs trials one after another, serving their store requests. Used by {@link
+ * ProcessTrialExecutor} and by executors elsewhere (the Spark executor, inside each task).
  */
-final class Worker {
+public final class Worker {
 
     /**
      * What a trial gave back: exactly one field is non-null.
@@ -28,7 +31,7 @@ final class Worker {
      * @param badInput the message with which the worker refused its spec
      * @param crash how the worker died (it is gone; start another)
      */
-    record Outcome(RunRecord record, String failure, String badInput, String crash) {}
+    public record Outcome(RunRecord record, String failure, String badInput, String crash) {}
 
     private final Process process;
     private final DataOutputStream toWorker;
@@ -49,11 +52,32 @@ final class Worker {
 
     /** Starts a worker with {@code command}; its standard error goes to {@code log}. */
     static Worker start(List<String> command, Consumer<String> log) throws IOException {
-        return new Worker(new ProcessBuilder(command).start(), log);
+        return start(command, Map.of(), log);
     }
 
-    Process process() {
+    /**
+     * Starts a worker with {@code command} and {@code env} added to this process's environment; its
+     * standard error goes to {@code log}, each line prefixed with the running trial's name.
+     */
+    public static Worker start(List<String> command, Map<String, String> env, Consumer<String> log)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        return new Worker(pb.start(), log);
+    }
+
+    /** The worker's process. */
+    public Process process() {
         return process;
+    }
+
+    /**
+     * Runs one trial on this worker, serving its store requests from {@code store}; after a crash
+     * the worker is gone.
+     */
+    public Outcome run(String trialName, TrialSpec spec, TrialStore store)
+            throws InterruptedException {
+        return run(trialName, spec, new TrialStoreServer(store));
     }
 
     /** Runs one trial on this worker; after a crash the worker is gone. */
@@ -90,7 +114,7 @@ final class Worker {
      * Lets the idle worker exit (its input ends); one still starting up, which has nothing to lose,
      * is stopped after a second rather than waited for.
      */
-    void close() {
+    public void close() {
         try {
             toWorker.close();
         } catch (IOException e) {
