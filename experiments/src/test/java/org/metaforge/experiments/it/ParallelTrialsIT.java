@@ -57,7 +57,7 @@ class ParallelTrialsIT {
                     + "  learner-config:\n"
                     + "    model: mlp\n"
                     + "    hidden: [32]\n"
-                    + "    epochs: 1\n"
+                    + "    epochs: 3\n"
                     + "    batch-size: 256\n";
 
     @TempDir static Path dir;
@@ -117,12 +117,15 @@ class ParallelTrialsIT {
         p.getOutputStream().close();
         StringBuilder err = new StringBuilder();
         Thread reader = reader(p, err, null, null);
-        ProcessHandle victim = null;
-        for (int i = 0; i < 600 && victim == null; i++) {
-            victim = workers(p).stream().findFirst().orElse(null);
-            Thread.sleep(50);
+        // Workers start with the parent and wait for trials; killed while idle, a worker is
+        // replaced without a retry. Kill one shortly after the search hands out its batch, while
+        // both workers run their first trial (about 2 s each), so the kill costs a trial.
+        for (int i = 0; i < 6000 && !busy(err, "random search: 0/4 trial"); i++) {
+            Thread.sleep(10);
         }
-        assertTrue(victim != null, "a worker started");
+        Thread.sleep(400);
+        ProcessHandle victim = workers(p).stream().findFirst().orElse(null);
+        assertTrue(victim != null, "a worker started; stderr: " + err);
         victim.destroyForcibly();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES));
         reader.join();
@@ -135,7 +138,7 @@ class ParallelTrialsIT {
                         .orElse("");
         assertTrue(
                 crashLine.matches(
-                        "The worker of baselines/sgd trial [12] \\(key [0-9a-f]{12}\\) was killed"
+                        "The worker of baselines/sgd trial [1-4] \\(key [0-9a-f]{12}\\) was killed"
                                 + " by signal 9 .*; starting it again \\(attempt 2 of 2\\)\\."),
                 err.toString());
         Map<String, RunRecord> two = records(store("two"));
@@ -278,6 +281,14 @@ class ParallelTrialsIT {
                 .children()
                 .filter(h -> h.info().commandLine().orElse("").contains("trial --channel"))
                 .toList();
+    }
+
+    /** Whether {@code err} holds lines with each of the prefixes. */
+    private static boolean busy(StringBuilder err, String... prefixes) {
+        synchronized (err) {
+            return java.util.Arrays.stream(prefixes)
+                    .allMatch(pre -> err.indexOf("\n" + pre) >= 0 || err.indexOf(pre) == 0);
+        }
     }
 
     private static Thread reader(
