@@ -108,6 +108,14 @@ public final class LabeledImages {
         return labels[i];
     }
 
+    /** A copy of the pixels of sample {@code i}, {@code prod(sampleShape)} floats, C-H-W order. */
+    public float[] pixels(int i) {
+        int per = (int) sampleShape.size();
+        float[] out = new float[per];
+        System.arraycopy(pixels, i * per, out, 0, per);
+        return out;
+    }
+
     /**
      * Makes the tensors of the samples at {@code indices} on {@code manager}'s device.
      *

@@ -1,5 +1,6 @@
 package org.metaforge.plugins.baselines;
 
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -54,11 +55,13 @@ public final class EpisodicTask {
             List<Integer> trainClasses,
             List<Integer> testClasses,
             EpisodeSize size,
+            List<Integer> augmentedTrainClasses,
+            EpisodeSize trainSize,
             Seeds seeds) {
         this.metaTrain = metaTrain;
         this.metaValidation = metaValidation;
         this.metaTest = metaTest;
-        this.trainSampler = new EpisodeSampler(metaTrain, trainClasses, size);
+        this.trainSampler = new EpisodeSampler(metaTrain, augmentedTrainClasses, trainSize);
         this.validationSampler = new EpisodeSampler(metaValidation, trainClasses, size);
         this.testSampler = new EpisodeSampler(metaTest, testClasses, size);
         this.seeds = seeds;
@@ -81,8 +84,62 @@ public final class EpisodicTask {
             EpisodeSize size,
             Seeds seeds,
             String where) {
+        return create(
+                task,
+                trainClasses,
+                testClasses,
+                validationFraction,
+                size,
+                size.ways(),
+                ClassAugmentation.NONE,
+                seeds,
+                where);
+    }
+
+    /**
+     * As {@link #create(Task, List, List, double, EpisodeSize, Seeds, String)}, with meta-training
+     * episodes of {@code trainWays} classes drawn from the training classes under {@code
+     * augmentation} (meta-validation and meta-test episodes keep {@code size}).
+     *
+     * @param trainWays classes per meta-training episode; problems name the field {@code
+     *     train-ways}
+     * @param augmentation the extra meta-training classes; problems name {@code class-augmentation}
+     */
+    public static EpisodicTask create(
+            Task task,
+            List<Integer> trainClasses,
+            List<Integer> testClasses,
+            double validationFraction,
+            EpisodeSize size,
+            int trainWays,
+            ClassAugmentation augmentation,
+            Seeds seeds,
+            String where) {
         ConfigProblems problems = new ConfigProblems(where);
         checkClasses(problems, trainClasses, testClasses, size.ways());
+        int available = trainClasses.size() * augmentation.factor();
+        if (trainWays > available) {
+            problems.add(
+                    "train-ways",
+                    "is "
+                            + trainWays
+                            + " but meta-training has only "
+                            + available
+                            + " classes ("
+                            + trainClasses.size()
+                            + " train-classes x "
+                            + augmentation.factor()
+                            + " from class-augmentation "
+                            + augmentation.name().toLowerCase(java.util.Locale.ROOT)
+                            + ")");
+        }
+        Shape sample = task.train().sampleShape();
+        if (augmentation != ClassAugmentation.NONE
+                && (sample.dimension() != 3 || sample.get(1) != sample.get(2))) {
+            problems.add(
+                    "class-augmentation",
+                    "rotations need square images (C, H, H), got samples of shape " + sample);
+        }
         inRange(problems, "train-classes", trainClasses, task.train());
         inRange(problems, "test-classes", testClasses, task.eval());
         problems.throwIfAny();
@@ -111,16 +168,21 @@ public final class EpisodicTask {
         enough(problems, "test-classes", metaTest, testClasses, size, validationFraction);
         problems.throwIfAny();
         return new EpisodicTask(
-                split.train(),
+                augmentation.apply(split.train()),
                 split.validation(),
                 metaTest,
                 trainClasses,
                 testClasses,
                 size,
+                augmentation.classes(trainClasses, task.train().numClasses()),
+                new EpisodeSize(trainWays, size.shots(), size.queries()),
                 seeds);
     }
 
-    /** The meta-training pool: training-class images of {@code task.train()} not held out. */
+    /**
+     * The meta-training pool: training-class images of {@code task.train()} not held out, with
+     * their turned copies under a class augmentation.
+     */
     public LabeledImages metaTrain() {
         return metaTrain;
     }

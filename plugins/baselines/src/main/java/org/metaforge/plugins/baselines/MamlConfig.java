@@ -32,6 +32,7 @@ import org.metaforge.sdk.config.Param;
  * @param firstOrder first-order MAML: the meta-gradient is the query gradient at the adapted
  *     weights
  * @param channels channels of each convolution block
+ * @param classAugmentation extra meta-training classes made by rotating the training classes
  */
 public record MamlConfig(
         @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
@@ -127,7 +128,13 @@ public record MamlConfig(
                         defaultValue = "64",
                         min = 1,
                         max = 1024)
-                int channels)
+                int channels,
+        @Param(
+                        value =
+                                "extra meta-training classes: none, or rotations (each training"
+                                        + " class turned by 90, 180, 270 degrees is a new class)",
+                        defaultValue = "none")
+                ClassAugmentation classAugmentation)
         implements MetaTrainingConfig {
 
     /** Checks the class lists against each other and against {@code ways}. */

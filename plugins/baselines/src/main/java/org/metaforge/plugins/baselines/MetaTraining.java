@@ -74,6 +74,8 @@ final class MetaTraining {
                         c.testClasses(),
                         c.validationFraction(),
                         size,
+                        size.ways(),
+                        c.classAugmentation(),
                         ctx.seeds(),
                         "config of " + component);
         Sequential net = ConvClassifier.of(task.train().sampleShape(), c.channels(), c.ways());

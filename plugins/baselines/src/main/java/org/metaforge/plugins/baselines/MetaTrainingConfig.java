@@ -53,6 +53,9 @@ interface MetaTrainingConfig {
     /** Channels of each conv block. */
     int channels();
 
+    /** Extra meta-training classes made from the training classes. */
+    ClassAugmentation classAugmentation();
+
     /** The episode shape. */
     default EpisodeSize episodeSize() {
         return new EpisodeSize(ways(), shots(), queries());

@@ -22,6 +22,9 @@ import org.metaforge.sdk.config.Param;
  * @param channels channels of each convolution block of the embedding
  * @param transductiveBatchNorm whether evaluation normalises with each episode's batch statistics
  *     instead of the running statistics
+ * @param trainWays classes per meta-training episode, 0 for {@code ways}
+ * @param classAugmentation extra meta-training classes made by rotating the training classes
+ * @param pooledBlocks how many of the four conv blocks end in a max-pool
  */
 public record ProtoNetConfig(
         @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
@@ -96,12 +99,52 @@ public record ProtoNetConfig(
                                 "evaluate with each episode's batch statistics (transductive)"
                                         + " instead of the running statistics",
                         defaultValue = "false")
-                boolean transductiveBatchNorm) {
+                boolean transductiveBatchNorm,
+        @Param(
+                        value =
+                                "classes per meta-training episode (0: ways); the ProtoNet paper"
+                                        + " trains with more ways than it tests",
+                        defaultValue = "0",
+                        min = 0,
+                        max = 1000)
+                int trainWays,
+        @Param(
+                        value =
+                                "extra meta-training classes: none, or rotations (each training"
+                                        + " class turned by 90, 180, 270 degrees is a new class)",
+                        defaultValue = "none")
+                ClassAugmentation classAugmentation,
+        @Param(
+                        value =
+                                "conv blocks that end in a 2x2 max-pool (4: the literature's"
+                                        + " embedding of channels dimensions on 28x28; 3: 9 x"
+                                        + " channels)",
+                        defaultValue = "4",
+                        min = 1,
+                        max = 4)
+                int pooledBlocks) {
 
     /** Checks the class lists against each other and against {@code ways}. */
     public ProtoNetConfig {
         ConfigProblems problems = new ConfigProblems("config of baselines/protonet");
         EpisodicTask.checkClasses(problems, trainClasses, testClasses, ways);
+        int available = trainClasses.size() * classAugmentation.factor();
+        if (trainWays > available) {
+            problems.add(
+                    "train-ways",
+                    "is "
+                            + trainWays
+                            + " but meta-training has "
+                            + available
+                            + " classes ("
+                            + trainClasses.size()
+                            + " train-classes, x"
+                            + classAugmentation.factor()
+                            + " under class-augmentation); lower train-ways or add classes");
+        }
+        if (trainWays == 1) {
+            problems.add("train-ways", "is 1; an episode needs at least 2 classes (0: ways)");
+        }
         problems.throwIfAny();
         trainClasses = List.copyOf(trainClasses);
         testClasses = List.copyOf(testClasses);
@@ -110,5 +153,10 @@ public record ProtoNetConfig(
     /** The episode shape. */
     EpisodeSize episodeSize() {
         return new EpisodeSize(ways, shots, queries);
+    }
+
+    /** Classes per meta-training episode: {@code train-ways}, or {@code ways} when it is 0. */
+    int metaTrainingWays() {
+        return trainWays == 0 ? ways : trainWays;
     }
 }

@@ -89,9 +89,12 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
                         config.testClasses(),
                         config.validationFraction(),
                         size,
+                        config.metaTrainingWays(),
+                        config.classAugmentation(),
                         ctx.seeds(),
                         WHERE);
-        Sequential net = embedding(task.train().sampleShape(), config.channels());
+        Sequential net =
+                embedding(task.train().sampleShape(), config.channels(), config.pooledBlocks());
         NDManager run = ctx.manager();
         Autodiff ad = ctx.autodiff();
         TrainingState s = resume(ctx, net, run);
@@ -178,6 +181,15 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
      * @throws RunFailedException if the images are smaller than 16x16 (four halvings)
      */
     static Sequential embedding(Shape input, int channels) {
+        return embedding(input, channels, 4);
+    }
+
+    /**
+     * As {@link #embedding(Shape, int)}, with the max-pool only in the first {@code pooledBlocks}
+     * blocks: on {@code (1, 28, 28)} with 3 the maps go 28, 14, 7, 3, 3 and the embedding has
+     * {@code 9 * channels} dimensions.
+     */
+    static Sequential embedding(Shape input, int channels, int pooledBlocks) {
         if (input.dimension() != 3 || input.get(1) < 16 || input.get(2) < 16) {
             throw new RunFailedException(
                     "baselines/protonet embeds images (C, H, W) of at least 16x16 through four"
@@ -189,8 +201,10 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
         for (int i = 1; i <= 4; i++) {
             b.add("conv" + i, Conv2d.of(channels, 3).padding(1))
                     .add("bn" + i, BatchNorm.of())
-                    .add(Activations.relu())
-                    .add(MaxPool2d.of(2));
+                    .add(Activations.relu());
+            if (i <= pooledBlocks) {
+                b.add(MaxPool2d.of(2));
+            }
         }
         return b.add(Flatten.of()).build();
     }

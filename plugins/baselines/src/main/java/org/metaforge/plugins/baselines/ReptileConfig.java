@@ -30,6 +30,7 @@ import org.metaforge.sdk.config.Param;
  * @param testClasses dataset classes of meta-testing, disjoint from {@code trainClasses}
  * @param validationFraction share of the training classes' images held out for meta-validation
  * @param channels channels of each convolution block
+ * @param classAugmentation extra meta-training classes made by rotating the training classes
  */
 public record ReptileConfig(
         @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
@@ -122,7 +123,13 @@ public record ReptileConfig(
                         defaultValue = "64",
                         min = 1,
                         max = 1024)
-                int channels)
+                int channels,
+        @Param(
+                        value =
+                                "extra meta-training classes: none, or rotations (each training"
+                                        + " class turned by 90, 180, 270 degrees is a new class)",
+                        defaultValue = "none")
+                ClassAugmentation classAugmentation)
         implements MetaTrainingConfig {
 
     /** Checks the class lists against each other and against {@code ways}. */

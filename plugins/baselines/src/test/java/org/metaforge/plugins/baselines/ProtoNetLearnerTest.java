@@ -135,6 +135,14 @@ class ProtoNetLearnerTest {
         assertTrue(
                 e2.getMessage().contains("'train-classes': has 3 classes but episodes are 5-way"),
                 e2.getMessage());
+        Map<String, Object> c4 = small(1);
+        c4.put("train-ways", 6);
+        ConfigException e4 = assertThrows(ConfigException.class, () -> SCHEMA.bind(c4, "t"));
+        assertTrue(
+                e4.getMessage().contains("'train-ways': is 6 but meta-training has 5 classes"),
+                e4.getMessage());
+        c4.put("class-augmentation", "rotations");
+        assertEquals(6, SCHEMA.bind(c4, "t").metaTrainingWays(), "20 classes with rotations");
         Map<String, Object> c3 = small(1);
         c3.put("test-classes", List.of(5, 6, 7, 8, 12));
         ProtoNetConfig bad = SCHEMA.bind(c3, "t");
