@@ -1,44 +1,67 @@
 package org.metaforge.store;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The named maps inside a store file and its format marker.
  *
- * <p>Every map is keyed by strings and holds encoded {@link Envelope}s: results and their index
- * entries by key hex, checkpoints and artifacts by {@code <key hex>/<name>}. The {@code meta} map
- * holds {@code format=1}. Not thread-safe; {@link ResultStore} serialises access.
+ * <p>Every map is keyed by strings and holds encoded {@link Envelope}s, each bound to its map and
+ * key ({@link KeyBinding}): results and their index entries by key hex, checkpoints and artifacts
+ * by {@code <key hex>/<name>}. The {@code meta} map holds {@code format=2}. Format 1 stored bare
+ * envelopes; {@link #attach} binds them in place (format 2 reads only bound values). Not
+ * thread-safe; {@link ResultStore} serialises access.
  */
 final class StoreLayout {
 
     static final String FORMAT_KEY = "format";
-    static final String FORMAT = "1";
+    static final String FORMAT = "2";
+
+    /** The format before values were bound to their keys; upgraded when opened. */
+    static final String FORMAT_UNBOUND = "1";
+
     static final String META = "meta";
     static final String RESULTS = "results";
     static final String INDEX = "result-index";
     static final String CHECKPOINTS = "checkpoints";
     static final String ARTIFACTS = "artifacts";
 
+    /** Type of the envelopes in {@link #INDEX}. */
+    static final String INDEX_TYPE = "result-index";
+
+    /** Types of the store's own envelopes, which a result cannot have. */
+    static final Set<String> STORE_TYPES =
+            Set.of(INDEX_TYPE, Envelope.CHECKPOINT, Envelope.ARTIFACT);
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreLayout.class);
+
+    /** Values bound per MapDB commit when upgrading, so a big store is not one huge transaction. */
+    private static final int UPGRADE_BATCH = 256;
+
     final DB db;
-    final BTreeMap<String, byte[]> results;
-    final BTreeMap<String, byte[]> index;
-    final BTreeMap<String, byte[]> checkpoints;
-    final BTreeMap<String, byte[]> artifacts;
+    final EnvelopeMap results;
+    final EnvelopeMap index;
+    final EnvelopeMap checkpoints;
+    final EnvelopeMap artifacts;
 
     private StoreLayout(DB db) {
         this.db = db;
-        this.results = bytes(db, RESULTS);
-        this.index = bytes(db, INDEX);
-        this.checkpoints = bytes(db, CHECKPOINTS);
-        this.artifacts = bytes(db, ARTIFACTS);
+        this.results = EnvelopeMap.ofAnyTypeBut(RESULTS, bytes(db, RESULTS), STORE_TYPES);
+        this.index = EnvelopeMap.ofType(INDEX, bytes(db, INDEX), INDEX_TYPE);
+        this.checkpoints =
+                EnvelopeMap.ofType(CHECKPOINTS, bytes(db, CHECKPOINTS), Envelope.CHECKPOINT);
+        this.artifacts = EnvelopeMap.ofType(ARTIFACTS, bytes(db, ARTIFACTS), Envelope.ARTIFACT);
     }
 
     /**
      * Checks the format marker of an opened file, or writes it into an empty one, and opens the
-     * maps.
+     * maps; binds the values of a format 1 file to their keys and marks it format 2.
      *
      * @throws Unusable if the file is not a store this version can use
      * @throws RuntimeException from MapDB if the catalog is damaged
@@ -58,18 +81,58 @@ final class StoreLayout {
             db.commit();
             return layout;
         }
-        if (!format.equals(FORMAT)) {
+        if (!format.equals(FORMAT) && !format.equals(FORMAT_UNBOUND)) {
             throw new Unusable(
                     "its format marker is format="
                             + format
                             + " but this version of Metaforge reads format="
-                            + FORMAT);
+                            + FORMAT
+                            + " (and upgrades format="
+                            + FORMAT_UNBOUND
+                            + ")");
         }
-        return new StoreLayout(db);
+        StoreLayout layout = new StoreLayout(db);
+        if (format.equals(FORMAT_UNBOUND)) {
+            int bound = layout.bindUnboundValues();
+            meta.put(FORMAT_KEY, FORMAT);
+            db.commit();
+            LOG.info("Upgraded store to format {}: bound {} values to their keys.", FORMAT, bound);
+        }
+        return layout;
     }
 
     static BTreeMap<String, String> meta(DB db) {
         return db.treeMap(META, Serializer.STRING, Serializer.STRING).createOrOpen();
+    }
+
+    private List<EnvelopeMap> maps() {
+        return List.of(results, index, checkpoints, artifacts);
+    }
+
+    /**
+     * Binds every bare value of a format 1 file to its map and key, committing in batches; values
+     * bound already (by an upgrade that a kill cut short) are left as they are.
+     *
+     * <p>A value that is not an envelope is bound as it is: reading it still reports it as damaged.
+     */
+    private int bindUnboundValues() {
+        int bound = 0;
+        int pending = 0;
+        for (EnvelopeMap map : maps()) {
+            for (String key : map.keys()) {
+                byte[] stored = map.stored(key);
+                if (KeyBinding.isBinding(stored)) {
+                    continue;
+                }
+                map.putStored(key, KeyBinding.bind(map.name(), key, stored));
+                bound++;
+                if (++pending == UPGRADE_BATCH) {
+                    db.commit();
+                    pending = 0;
+                }
+            }
+        }
+        return bound;
     }
 
     private static BTreeMap<String, byte[]> bytes(DB db, String name) {
