@@ -63,15 +63,17 @@ public final class ResultStore implements AutoCloseable {
      * Opens the store in {@code file}, creating it and its parent directories if needed.
      *
      * <p>If another process holds the file, waits up to {@code lockWait} for it. If the file cannot
-     * be used (MapDB cannot open it, or its format marker is missing or different), moves it and
-     * its write-ahead log files to {@code <file>.corrupt-<UTC time>}, creates a fresh store and
-     * says so in {@link #recoveryNotice()}. If MapDB itself failed, the fresh store is filled with
-     * every whole record of the journal {@code <file>.journal} (a record cut by a kill is dropped)
-     * and the notice says how many results and artefacts came back; if the file was a store of
-     * another format, its journal goes aside with it. A store of the format before values were
-     * bound to their keys is upgraded in place. A journal with a bad header is moved aside too and
-     * restarted from the store's contents. While open, {@code <file>.owner} names this process for
-     * others who wait.
+     * be used (MapDB cannot open it; its format marker is missing or different; or its last holder
+     * did not close it and a value does not read back as the one written under its key), moves it
+     * and its write-ahead log files to {@code <file>.corrupt-<UTC time>}, creates a fresh store and
+     * says so in {@link #recoveryNotice()}. Unless its format marker was the cause, the fresh store
+     * is filled with every whole record of the journal {@code <file>.journal} (a record cut by a
+     * kill is dropped) and the notice says how many results and artefacts came back; if the file
+     * was a store of another format, its journal goes aside with it. The check of every value after
+     * a holder that did not close the store reads the whole file once. A store of the format before
+     * values were bound to their keys is upgraded in place. A journal with a bad header is moved
+     * aside too and restarted from the store's contents. While open, {@code <file>.owner} names
+     * this process for others who wait.
      *
      * @param file the store file
      * @param lockWait how long to wait for another holder; zero tries once

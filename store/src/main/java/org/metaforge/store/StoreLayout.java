@@ -63,10 +63,13 @@ final class StoreLayout {
      * Checks the format marker of an opened file, or writes it into an empty one, and opens the
      * maps; binds the values of a format 1 file to their keys and marks it format 2.
      *
+     * @param checkEveryValue whether to read every value first and refuse the file if one is not
+     *     whole or not the one written under its key; for a file whose last holder did not close it
      * @throws Unusable if the file is not a store this version can use
+     * @throws Damaged if a value was found not to be the one written under its key
      * @throws RuntimeException from MapDB if the catalog is damaged
      */
-    static StoreLayout attach(DB db) {
+    static StoreLayout attach(DB db, boolean checkEveryValue) {
         boolean empty = !db.getAllNames().iterator().hasNext();
         BTreeMap<String, String> meta = meta(db);
         String format = meta.get(FORMAT_KEY);
@@ -98,6 +101,9 @@ final class StoreLayout {
             db.commit();
             LOG.info("Upgraded store to format {}: bound {} values to their keys.", FORMAT, bound);
         }
+        if (checkEveryValue) {
+            layout.checkEveryValue();
+        }
         return layout;
     }
 
@@ -111,7 +117,7 @@ final class StoreLayout {
 
     /**
      * Binds every bare value of a format 1 file to its map and key, committing in batches; values
-     * bound already (by an upgrade that a kill cut short) are left as they are.
+     * bound already (by an upgrade that a kill cut short) are checked instead.
      *
      * <p>A value that is not an envelope is bound as it is: reading it still reports it as damaged.
      */
@@ -122,6 +128,11 @@ final class StoreLayout {
             for (String key : map.keys()) {
                 byte[] stored = map.stored(key);
                 if (KeyBinding.isBinding(stored)) {
+                    try {
+                        KeyBinding.unbind(map.name(), key, stored);
+                    } catch (IllegalArgumentException e) {
+                        throw damaged(1, where(map, key, e));
+                    }
                     continue;
                 }
                 map.putStored(key, KeyBinding.bind(map.name(), key, stored));
@@ -133,6 +144,39 @@ final class StoreLayout {
             }
         }
         return bound;
+    }
+
+    /** Reads every value and throws {@link Damaged} if any is not whole, bound or of its type. */
+    private void checkEveryValue() {
+        int damaged = 0;
+        String first = null;
+        for (EnvelopeMap map : maps()) {
+            for (String key : map.keys()) {
+                try {
+                    map.read(key, map.stored(key));
+                } catch (IllegalArgumentException e) {
+                    damaged++;
+                    if (first == null) {
+                        first = where(map, key, e);
+                    }
+                }
+            }
+        }
+        if (damaged > 0) {
+            throw damaged(damaged, first);
+        }
+    }
+
+    private static String where(EnvelopeMap map, String key, Exception cause) {
+        return map.name() + " entry " + key + ": " + cause.getMessage();
+    }
+
+    private static Damaged damaged(int count, String first) {
+        return new Damaged(
+                count
+                        + (count == 1 ? " value does" : " values do")
+                        + " not read back as written; the first is "
+                        + first);
     }
 
     private static BTreeMap<String, byte[]> bytes(DB db, String name) {
@@ -148,6 +192,18 @@ final class StoreLayout {
         private static final long serialVersionUID = 1L;
 
         Unusable(String reason) {
+            super(reason);
+        }
+    }
+
+    /**
+     * The file opens, but holds a value that is not whole or not the one written under its key:
+     * what a damaged replay of MapDB's write-ahead log leaves. Its journal can rebuild it.
+     */
+    static final class Damaged extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Damaged(String reason) {
             super(reason);
         }
     }

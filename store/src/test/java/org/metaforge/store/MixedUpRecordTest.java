@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +67,23 @@ class MixedUpRecordTest {
             byte[] value = raw.map(fromMap).get(fromKey);
             raw.map(toMap).put(key, value);
             raw.commit();
+        }
+    }
+
+    /** Leaves the owner record a holder killed while the store was open leaves. */
+    private void leaveOwnerRecordOfAKilledHolder() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        OwnerRecord me = OwnerRecord.current();
+        new OwnerRecord(gone.pid(), me.host(), "killed writer", "", me.openedAt())
+                .write(OwnerRecord.sidecarOf(file()));
+    }
+
+    private List<Path> quarantined() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("store.db.corrupt-"))
+                    .filter(f -> !f.getFileName().toString().endsWith(".journal"))
+                    .toList();
         }
     }
 
@@ -151,6 +170,57 @@ class MixedUpRecordTest {
         try (ResultStore store = ResultStore.open(file(), Duration.ZERO)) {
             assertCorrupt(
                     "It is the value of result-index entry " + key(1).hex(), store::listResults);
+        }
+    }
+
+    @Test
+    void rebuildsFromItsJournalAStoreLeftByAKilledHolderWithAMixedUpResult() throws Exception {
+        write(3);
+        copyValue(StoreLayout.INDEX, key(0).hex(), StoreLayout.RESULTS, key(0).hex());
+        leaveOwnerRecordOfAKilledHolder();
+
+        try (ResultStore store = ResultStore.open(file(), Duration.ZERO)) {
+            String notice = store.recoveryNotice().orElseThrow();
+            assertTrue(
+                    notice.contains(
+                            "could not be used (its last holder did not close it, and 1 value does"
+                                    + " not read back as written; the first is results entry "
+                                    + key(0).hex()
+                                    + ": It is the value of result-index entry "
+                                    + key(0).hex()),
+                    notice);
+            assertTrue(
+                    notice.contains(
+                            "3 results and 2 artifacts were restored from its journal "
+                                    + Journal.pathOf(store.path())),
+                    notice);
+            assertEquals(1, quarantined().size(), "quarantined: " + quarantined());
+            assertTrue(notice.contains("moved to " + quarantined().get(0)), notice);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(Optional.of(result(i)), store.getResult(key(i)), "result " + i);
+            }
+            assertEquals(3, store.listResults().size());
+            assertArrayEquals(new byte[] {1, 2}, store.getArtifact(key(0), "weights").get());
+        }
+        try (ResultStore store = ResultStore.open(file(), Duration.ZERO)) {
+            assertEquals(Optional.empty(), store.recoveryNotice());
+            assertEquals(Optional.of(result(0)), store.getResult(key(0)));
+        }
+    }
+
+    @Test
+    void keepsAStoreLeftByAKilledHolderWhoseValuesAllReadBack() throws Exception {
+        write(3);
+        leaveOwnerRecordOfAKilledHolder();
+
+        try (ResultStore store = ResultStore.open(file(), Duration.ZERO)) {
+            assertEquals(Optional.empty(), store.recoveryNotice());
+            assertEquals(List.of(), quarantined());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(Optional.of(result(i)), store.getResult(key(i)), "result " + i);
+            }
+            // Checkpoints are not journaled: a rebuild would have lost them.
+            assertArrayEquals(new byte[] {5}, store.getCheckpoint(key(3), "step").get());
         }
     }
 
