@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
@@ -160,7 +159,8 @@ final class Journal implements AutoCloseable {
 
     /**
      * Writes every whole record into {@code layout}, later records replacing earlier ones, commits,
-     * and truncates the journal after the last whole record.
+     * and truncates the journal after the last whole record. Each value is bound to the key its
+     * record names.
      */
     Replayed replay(StoreLayout layout) throws IOException {
         long position = HEADER_BYTES;
@@ -223,19 +223,41 @@ final class Journal implements AutoCloseable {
      */
     int seedFrom(StoreLayout layout) throws IOException {
         int records = 0;
-        for (Map.Entry<String, byte[]> e : layout.results.entrySet()) {
-            byte[] index = layout.index.get(e.getKey());
-            if (index == null) {
+        for (String keyHex : layout.results.keys()) {
+            byte[] result = seedable(layout.results, keyHex);
+            byte[] index = seedable(layout.index, keyHex);
+            if (result == null || index == null) {
                 continue;
             }
-            appendResult(e.getKey(), e.getValue(), index);
+            appendResult(keyHex, result, index);
             records++;
         }
-        for (Map.Entry<String, byte[]> e : layout.artifacts.entrySet()) {
-            appendArtifact(e.getKey(), e.getValue());
-            records++;
+        for (String id : layout.artifacts.keys()) {
+            byte[] artifact = seedable(layout.artifacts, id);
+            if (artifact != null) {
+                appendArtifact(id, artifact);
+                records++;
+            }
         }
         return records;
+    }
+
+    /**
+     * The encoded envelope under {@code key}, or null if there is none or it belongs to another key
+     * or map: copying that into the journal would make a rebuild repeat the mix-up.
+     */
+    private byte[] seedable(EnvelopeMap map, String key) {
+        try {
+            return map.getEncoded(key);
+        } catch (IllegalArgumentException e) {
+            LOG.warn(
+                    "Not copying {} entry {} into journal {}: {}",
+                    map.name(),
+                    key,
+                    file,
+                    e.getMessage());
+            return null;
+        }
     }
 
     @Override

@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.mapdb.BTreeMap;
 import org.metaforge.sdk.run.Checkpoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Results are kept by {@link CacheKey}, with an index entry (type, time, summary) so that {@link
  * #listResults()} need not read payloads. Checkpoints and artifacts are kept by a key and a name.
- * All values are {@link Envelope}s in their own byte layout; the store never uses Java
- * serialisation. A record that does not decode raises {@link CorruptRecordException} rather than
- * being returned or skipped.
+ * All values are {@link Envelope}s in their own byte layout, each stored bound to the key it was
+ * written under; the store never uses Java serialisation. A record that does not decode, or that is
+ * not the one written under the key asked for (another key's or another map's value), raises {@link
+ * CorruptRecordException} rather than being returned or skipped.
  *
  * <p>Thread-safe: reads and writes are synchronized on the store, so each commit holds exactly one
  * method's writes; {@link #path()} and {@link #recoveryNotice()} never change.
@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class ResultStore implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String INDEX_TYPE = "result-index";
     private static final Logger LOG = LoggerFactory.getLogger(ResultStore.class);
     private static final long NOT_JOURNALED = -1;
 
@@ -64,14 +63,17 @@ public final class ResultStore implements AutoCloseable {
      * Opens the store in {@code file}, creating it and its parent directories if needed.
      *
      * <p>If another process holds the file, waits up to {@code lockWait} for it. If the file cannot
-     * be used (MapDB cannot open it, or its format marker is missing or different), moves it and
-     * its write-ahead log files to {@code <file>.corrupt-<UTC time>}, creates a fresh store and
-     * says so in {@link #recoveryNotice()}. If MapDB itself failed, the fresh store is filled with
-     * every whole record of the journal {@code <file>.journal} (a record cut by a kill is dropped)
-     * and the notice says how many results and artefacts came back; if the file was a store of
-     * another format, its journal goes aside with it. A journal with a bad header is moved aside
-     * too and restarted from the store's contents. While open, {@code <file>.owner} names this
-     * process for others who wait.
+     * be used (MapDB cannot open it; its format marker is missing or different; or its last holder
+     * did not close it and a value does not read back as the one written under its key), moves it
+     * and its write-ahead log files to {@code <file>.corrupt-<UTC time>}, creates a fresh store and
+     * says so in {@link #recoveryNotice()}. Unless its format marker was the cause, the fresh store
+     * is filled with every whole record of the journal {@code <file>.journal} (a record cut by a
+     * kill is dropped) and the notice says how many results and artefacts came back; if the file
+     * was a store of another format, its journal goes aside with it. The check of every value after
+     * a holder that did not close the store reads the whole file once. A store of the format before
+     * values were bound to their keys is upgraded in place. A journal with a bad header is moved
+     * aside too and restarted from the store's contents. While open, {@code <file>.owner} names
+     * this process for others who wait.
      *
      * @param file the store file
      * @param lockWait how long to wait for another holder; zero tries once
@@ -133,8 +135,7 @@ public final class ResultStore implements AutoCloseable {
             throw new IllegalArgumentException(
                     "A result key is 64 lowercase hex digits, got '" + keyHex + "'.");
         }
-        return Optional.ofNullable(layout.results.get(keyHex))
-                .map(bytes -> decode(bytes, "result " + keyHex));
+        return read(layout.results, keyHex, "result " + keyHex);
     }
 
     /** Records a result with an empty summary; see {@link #putResult(CacheKey, Envelope, Map)}. */
@@ -149,15 +150,28 @@ public final class ResultStore implements AutoCloseable {
      * the checkpoints kept under {@code key}: a finished run does not resume.
      *
      * @param summary a few strings shown by {@code metaforge runs} (e.g. component, a metric)
+     * @throws IllegalArgumentException if the result has one of the store's own types ({@code
+     *     result-index}, {@link Envelope#CHECKPOINT}, {@link Envelope#ARTIFACT})
      */
     public synchronized void putResult(CacheKey key, Envelope result, Map<String, String> summary) {
         ensureOpen();
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(summary, "summary");
+        if (!layout.results.holds(result.type())) {
+            // Reads refuse such a value in the results map, as it is what a mix-up would leave.
+            throw new IllegalArgumentException(
+                    "A result cannot have the store's own type '"
+                            + result.type()
+                            + "'; use a type such as "
+                            + Envelope.RUN_RESULT
+                            + " or "
+                            + Envelope.TRIAL_RESULT
+                            + ".");
+        }
         byte[] indexEntry =
                 new Envelope(
                                 1,
-                                INDEX_TYPE,
+                                StoreLayout.INDEX_TYPE,
                                 result.createdAt(),
                                 toJson(
                                         new IndexEntry(
@@ -181,9 +195,9 @@ public final class ResultStore implements AutoCloseable {
     public synchronized List<RunEntry> listResults() {
         ensureOpen();
         List<RunEntry> entries = new ArrayList<>();
-        for (Map.Entry<String, byte[]> e : layout.index.entrySet()) {
-            String what = "index entry of result " + e.getKey();
-            Envelope envelope = decode(e.getValue(), what);
+        for (String keyHex : layout.index.keys()) {
+            String what = "index entry of result " + keyHex;
+            Envelope envelope = read(layout.index, keyHex, what).orElseThrow();
             IndexEntry entry;
             try {
                 entry = JSON.readValue(envelope.payload(), IndexEntry.class);
@@ -192,7 +206,7 @@ public final class ResultStore implements AutoCloseable {
             }
             entries.add(
                     new RunEntry(
-                            e.getKey(),
+                            keyHex,
                             entry.key(),
                             entry.type(),
                             envelope.createdAt(),
@@ -216,8 +230,7 @@ public final class ResultStore implements AutoCloseable {
     public synchronized Optional<byte[]> getCheckpoint(CacheKey runKey, String name) {
         ensureOpen();
         String id = id(runKey, name);
-        return Optional.ofNullable(layout.checkpoints.get(id))
-                .map(bytes -> decode(bytes, "checkpoint " + id).payload());
+        return read(layout.checkpoints, id, "checkpoint " + id).map(Envelope::payload);
     }
 
     /** Deletes every checkpoint of the run {@code runKey} and commits. */
@@ -259,8 +272,7 @@ public final class ResultStore implements AutoCloseable {
     public synchronized Optional<byte[]> getArtifact(CacheKey key, String name) {
         ensureOpen();
         String id = id(key, name);
-        return Optional.ofNullable(layout.artifacts.get(id))
-                .map(bytes -> decode(bytes, "artifact " + id).payload());
+        return read(layout.artifacts, id, "artifact " + id).map(Envelope::payload);
     }
 
     /**
@@ -273,8 +285,7 @@ public final class ResultStore implements AutoCloseable {
             throw new IllegalArgumentException("An artefact name must be non-empty.");
         }
         String id = keyHex + "/" + name;
-        return Optional.ofNullable(layout.artifacts.get(id))
-                .map(bytes -> decode(bytes, "artifact " + id).payload());
+        return read(layout.artifacts, id, "artifact " + id).map(Envelope::payload);
     }
 
     /** The names of the artefacts of the computation {@code key}, sorted. */
@@ -290,7 +301,7 @@ public final class ResultStore implements AutoCloseable {
         ensureOpen();
         String prefix = keyHex + "/";
         List<String> names = new ArrayList<>();
-        for (String id : range(layout.artifacts, keyHex).keySet()) {
+        for (String id : layout.artifacts.keysUnder(keyHex)) {
             names.add(id.substring(prefix.length()));
         }
         return names;
@@ -380,9 +391,13 @@ public final class ResultStore implements AutoCloseable {
         long run() throws IOException;
     }
 
-    private Envelope decode(byte[] bytes, String what) {
+    /**
+     * The envelope under {@code key} in {@code map}, if any; one that is damaged, or is not the one
+     * written under that key (another key's value, or another map's), is never returned.
+     */
+    private Optional<Envelope> read(EnvelopeMap map, String key, String what) {
         try {
-            return Envelope.decode(bytes);
+            return Optional.ofNullable(map.get(key));
         } catch (IllegalArgumentException e) {
             throw corrupt(what, e);
         }
@@ -408,17 +423,8 @@ public final class ResultStore implements AutoCloseable {
         return key.hex() + "/" + name;
     }
 
-    /** The entries {@code <key hex>/...}: '0' is the character after '/'. */
-    private static Map<String, byte[]> range(BTreeMap<String, byte[]> map, CacheKey key) {
-        return range(map, key.hex());
-    }
-
-    private static Map<String, byte[]> range(BTreeMap<String, byte[]> map, String keyHex) {
-        return map.subMap(keyHex + "/", true, keyHex + "0", false);
-    }
-
-    private static void removeAll(BTreeMap<String, byte[]> map, CacheKey key) {
-        for (String id : new ArrayList<>(range(map, key).keySet())) {
+    private static void removeAll(EnvelopeMap map, CacheKey key) {
+        for (String id : map.keysUnder(key.hex())) {
             map.remove(id);
         }
     }

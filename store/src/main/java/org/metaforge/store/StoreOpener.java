@@ -48,6 +48,8 @@ final class StoreOpener {
         while (true) {
             requireUsablePath(path);
             boolean existed = Files.exists(path);
+            // Left by a holder killed during a commit; MapDB replays it when opening.
+            boolean walLeft = !Quarantine.walFiles(path).isEmpty();
             DB db;
             try {
                 db = DBMaker.fileDB(path.toFile()).transactionEnable().make();
@@ -84,7 +86,10 @@ final class StoreOpener {
             }
             StoreLayout layout;
             try {
-                layout = StoreLayout.attach(db);
+                // We hold the lock now: an owner record left means its holder never closed the
+                // store (a clean close deletes it first), so MapDB may have replayed its log.
+                boolean unclean = walLeft || Files.exists(OwnerRecord.sidecarOf(path));
+                layout = StoreLayout.attach(db, existed && unclean);
             } catch (RuntimeException e) {
                 if (!existed || moved != null) {
                     closeQuietly(db);
@@ -92,7 +97,12 @@ final class StoreOpener {
                             "Cannot set up new store " + path + ": " + summary(e) + ".", e);
                 }
                 boolean unusable = e instanceof StoreLayout.Unusable;
-                reason = unusable ? e.getMessage() : summary(e);
+                reason =
+                        unusable
+                                ? e.getMessage()
+                                : e instanceof StoreLayout.Damaged
+                                        ? "its last holder did not close it, and " + e.getMessage()
+                                        : summary(e);
                 try {
                     // Move while still holding the lock, so no other process opens it between.
                     moved = Quarantine.moveAside(path);

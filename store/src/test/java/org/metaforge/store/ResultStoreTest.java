@@ -261,7 +261,12 @@ class ResultStoreTest {
             db.treeMap(StoreLayout.RESULTS, Serializer.STRING, Serializer.BYTE_ARRAY)
                     .valuesOutsideNodesEnable()
                     .createOrOpen()
-                    .put(key(1).hex(), new byte[] {'M', 'F', 'E', 'V', 1, 0, 0, 0, 0, 0});
+                    .put(
+                            key(1).hex(),
+                            KeyBinding.bind(
+                                    StoreLayout.RESULTS,
+                                    key(1).hex(),
+                                    new byte[] {'M', 'F', 'E', 'V', 1, 0, 0, 0, 0, 0}));
             db.commit();
         } finally {
             db.close();

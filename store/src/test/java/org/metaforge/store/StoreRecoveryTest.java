@@ -120,9 +120,10 @@ class StoreRecoveryTest {
         try (ResultStore store = ResultStore.open(store(), Duration.ZERO)) {
             store.putResult(KEY, Envelope.raw(Envelope.RUN_RESULT, 1, new byte[] {1}));
         }
+        String newer = Integer.toString(Integer.parseInt(StoreLayout.FORMAT) + 1);
         DB db = DBMaker.fileDB(store().toFile()).transactionEnable().make();
         try {
-            StoreLayout.meta(db).put(StoreLayout.FORMAT_KEY, "2");
+            StoreLayout.meta(db).put(StoreLayout.FORMAT_KEY, newer);
             db.commit();
         } finally {
             db.close();
@@ -130,7 +131,7 @@ class StoreRecoveryTest {
 
         try (ResultStore store = ResultStore.open(store(), Duration.ZERO)) {
             String notice = store.recoveryNotice().orElseThrow();
-            assertTrue(notice.contains("format=2"), notice);
+            assertTrue(notice.contains("format=" + newer), notice);
             assertTrue(notice.contains(quarantined().get(0).toString()), notice);
             // Its journal describes that other store: it goes aside with it, not into this one.
             assertTrue(Files.exists(Journal.pathOf(quarantined().get(0))), "journal kept aside");

@@ -11,7 +11,7 @@ import java.util.Map;
  * Child process for kill tests: a "run" that writes trial results 0, 1, 2, ... to the store in
  * {@code args[0]} forever. After each result it checkpoints its position and prints {@code
  * committed N}; started again, it resumes after its checkpoint and first prints {@code start N} (or
- * {@code recovered ...} if the store had to be rebuilt, which must never happen after a kill).
+ * {@code recovered ...} if the store had to be rebuilt from its journal).
  */
 public final class WriteRecordsMain {
 
