@@ -39,11 +39,11 @@ class ZeroShotBenchmarkTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Fixtures.Context ctx = new Fixtures.Context(m, checkpoints, -1);
             RunResult r = new ZeroShotDistiller().benchmark(ctx, tiny(), Fixtures.TASK);
-            for (String mode : List.of("once", "regenerate")) {
+            for (String mode : List.of("once", "regenerate", "once_cpu", "regenerate_cpu")) {
                 for (String metric :
                         List.of("_generator_ms", "_batch_ms", "_student_ms", "_pseudo_batch_ms")) {
                     double v = r.metric(mode + metric);
-                    assertTrue(Double.isFinite(v) && v > 0, mode + metric + " = " + v);
+                    assertTrue(Double.isFinite(v) && v >= 0, mode + metric + " = " + v);
                 }
                 double rate = r.metric(mode + "_pseudo_batches_per_s");
                 assertTrue(Double.isFinite(rate) && rate > 0, mode + " rate " + rate);
