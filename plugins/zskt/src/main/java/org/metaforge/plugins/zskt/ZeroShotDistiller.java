@@ -407,11 +407,15 @@ public class ZeroShotDistiller implements Distiller<ZeroShotConfig>, Benchmarked
                         "KL",
                         List.of(new Plot.Series("KL", x, kl))));
         List<String> grids = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
         for (long g : s.grids) {
             grids.add("samples-" + g + ".png");
+            captions.add("Generated samples after pseudo-batch " + g);
         }
+        // binary-artifacts and captions: the names and captions the report shows the grids with
         Map<String, Object> samples = new LinkedHashMap<>();
         samples.put("binary-artifacts", grids);
+        samples.put("captions", captions);
         samples.put("pseudo-batches", List.copyOf(s.grids));
         out.artifact("sample-grids", samples);
         return out;
