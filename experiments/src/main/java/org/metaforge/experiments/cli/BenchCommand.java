@@ -27,7 +27,8 @@ final class BenchCommand implements MetaforgeCli.Command {
         return "Runs a benchmark and prints ratios measured in one run. hvp-memory: resident memory"
                 + " over STEPS (default 2000) steps of gradient + 7 Hessian-vector products on a"
                 + " 47,710-parameter MLP; it must level off. SPEC: the benchmark of the spec's"
-                + " component (e.g. fds/forward-hpo: tracked vs plain step cost, memory at H vs 4H).";
+                + " component (e.g. fds/forward-hpo: tracked vs plain step cost, memory at H vs 4H;"
+                + " zskt/zero-shot: pseudo-batches per second).";
     }
 
     @Override

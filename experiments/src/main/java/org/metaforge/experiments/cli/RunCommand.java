@@ -3,8 +3,12 @@ package org.metaforge.experiments.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -15,6 +19,7 @@ import org.metaforge.framework.engine.Devices;
 import org.metaforge.framework.run.ExperimentSpec;
 import org.metaforge.framework.run.Plan;
 import org.metaforge.framework.run.RunRecord;
+import org.metaforge.store.ResultStore;
 
 /** {@code metaforge run SPEC}: run an experiment or answer it from the store. */
 final class RunCommand implements MetaforgeCli.Command {
@@ -94,43 +99,57 @@ final class RunCommand implements MetaforgeCli.Command {
             for (String e : record.result().events()) {
                 cli.out().println("event: " + e);
             }
-            if (record.cached() && upToDate(outDir, record.key())) {
+            Map<String, byte[]> images = imageArtifacts(mf.store().get(), record.key());
+            if (record.cached() && upToDate(outDir, record.key(), images.keySet())) {
                 cli.out()
                         .println(
                                 outDir.resolve("report.html")
                                         + " is already this result's report.");
             } else {
-                new RunReportWriter().write(record, spec.name(), outDir);
+                new RunReportWriter().write(record, spec.name(), outDir, images);
                 cli.out()
                         .println(
                                 "wrote "
                                         + outDir.resolve("result.json")
                                         + " and "
                                         + outDir.resolve("report.html"));
+                for (String name : RunReportWriter.writtenImages(outDir)) {
+                    cli.out().println("wrote " + outDir.resolve(name));
+                }
             }
-            writeImageArtifacts(mf, plan, outDir, cli);
             return ExitCode.OK;
         }
     }
 
     /**
-     * Copies the run's binary artefacts named {@code *.png} (e.g. zskt's grids of generated
-     * samples) from the store into {@code outDir}, beside the plots.
+     * The binary artefacts of the computation {@code keyHex} that the report shows as images (e.g.
+     * zskt's grids of generated samples), by name, in the store's order.
      */
-    private static void writeImageArtifacts(Metaforge mf, Plan plan, Path outDir, MetaforgeCli cli)
-            throws IOException, BadInputException {
-        org.metaforge.store.ResultStore store = mf.store().get();
-        for (String name : store.artifactNames(plan.key())) {
-            if (name.endsWith(".png") && name.matches("[A-Za-z0-9._-]+") && !name.startsWith(".")) {
-                byte[] bytes = store.getArtifact(plan.key(), name).orElseThrow();
-                java.nio.file.Files.write(outDir.resolve(name), bytes);
-                cli.out().println("wrote " + outDir.resolve(name));
+    static Map<String, byte[]> imageArtifacts(ResultStore store, String keyHex) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (String name : store.artifactNames(keyHex)) {
+            if (RunReportWriter.isImageArtifact(name)) {
+                store.getArtifact(keyHex, name).ifPresent(bytes -> out.put(name, bytes));
             }
         }
+        return out;
     }
 
-    /** Whether {@code outDir} already holds the report of the result with {@code key}. */
-    private static boolean upToDate(Path outDir, String key) {
+    /**
+     * Whether {@code outDir} already holds the report of the result with {@code key}, with every
+     * one of its {@code images} written beside it (a report from before images were shown lists
+     * none).
+     */
+    private static boolean upToDate(Path outDir, String key, Set<String> images) {
+        List<String> written = RunReportWriter.writtenImages(outDir);
+        if (!new HashSet<>(written).equals(images)) {
+            return false;
+        }
+        for (String image : written) {
+            if (!java.nio.file.Files.isRegularFile(outDir.resolve(image))) {
+                return false;
+            }
+        }
         Path json = outDir.resolve(RunReportWriter.RESULT_FILE);
         if (!java.nio.file.Files.isRegularFile(json)
                 || !java.nio.file.Files.isRegularFile(

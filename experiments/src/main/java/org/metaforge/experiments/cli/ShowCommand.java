@@ -25,7 +25,9 @@ final class ShowCommand implements MetaforgeCli.Command {
                         .longOpt("out")
                         .hasArg()
                         .argName("DIR")
-                        .desc("also write result.json, plots and report.html there")
+                        .desc(
+                                "also write result.json, plots, image artefacts and report.html"
+                                        + " there")
                         .build());
         return o;
     }
@@ -91,7 +93,8 @@ final class ShowCommand implements MetaforgeCli.Command {
                                         true),
                                 String.valueOf(
                                         r.provenance().getOrDefault("spec", r.componentId())),
-                                out);
+                                out,
+                                RunCommand.imageArtifacts(store, entry.keyHex()));
                 cli.out().println("wrote " + out.resolve("report.html"));
             }
             return ExitCode.OK;

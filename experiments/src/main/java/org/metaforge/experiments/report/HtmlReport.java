@@ -36,6 +36,8 @@ final class HtmlReport {
             figure { margin: 1em 0; }
             figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
             figcaption { color: #555; font-size: 0.9em; }
+            .images { display: flex; flex-wrap: wrap; gap: 0 1.5em; }
+            img.pixels { image-rendering: pixelated; }
             .none { color: #777; font-style: italic; }
             """;
 
@@ -46,12 +48,14 @@ final class HtmlReport {
      *
      * @param plotFiles the PNG file name of each plot, by plot name
      * @param pngs the PNG bytes, by file name
+     * @param images the run's PNG artefacts, shown after the plots (none: no section)
      */
     static String render(
             RunRecord record,
             String specName,
             Map<String, String> plotFiles,
-            Map<String, byte[]> pngs) {
+            Map<String, byte[]> pngs,
+            List<ReportImages.Image> images) {
         RunResult result = record.result();
         String title =
                 specName == null || specName.isBlank()
@@ -80,6 +84,7 @@ final class HtmlReport {
 
         metrics(html, result.metrics());
         plots(html, result.plots(), plotFiles, pngs);
+        images(html, images);
         artifacts(html, result.artifacts());
         events(html, result.events());
         provenance(html, record.provenance() == null ? Map.of() : record.provenance());
@@ -137,6 +142,75 @@ final class HtmlReport {
                             .append(escape(file))
                             .append("</code>)</figcaption>\n</figure>\n");
                 });
+    }
+
+    /**
+     * The run's PNG artefacts under their groups' names, each with its caption and file name; small
+     * ones (a grid of 28-pixel samples) drawn 2 to 4 times larger with sharp pixels.
+     */
+    private static void images(StringBuilder html, List<ReportImages.Image> images) {
+        if (images.isEmpty()) {
+            return;
+        }
+        html.append("<h2>Images</h2>\n");
+        Base64.Encoder base64 = Base64.getEncoder();
+        String group = "";
+        boolean open = false;
+        for (ReportImages.Image image : images) {
+            String g = image.group() == null ? "other images" : image.group();
+            if (!open || !g.equals(group)) {
+                if (open) {
+                    html.append("</div>\n");
+                }
+                html.append("<h3>").append(escape(g)).append("</h3>\n<div class=\"images\">\n");
+                group = g;
+                open = true;
+            }
+            html.append("<figure>\n<img src=\"data:image/png;base64,")
+                    .append(base64.encodeToString(image.png()))
+                    .append('"');
+            int[] size = pngSize(image.png());
+            if (size != null) {
+                int scale = Math.max(1, Math.min(4, 480 / Math.max(1, size[0])));
+                if (scale > 1) {
+                    html.append(" class=\"pixels\"");
+                }
+                html.append(" width=\"")
+                        .append(size[0] * scale)
+                        .append("\" height=\"")
+                        .append(size[1] * scale)
+                        .append('"');
+            }
+            String caption = image.caption();
+            html.append(" alt=\"")
+                    .append(escape(caption.isEmpty() ? image.file() : caption))
+                    .append("\">\n<figcaption>");
+            if (caption.isEmpty()) {
+                html.append("<code>").append(escape(image.file())).append("</code>");
+            } else {
+                html.append(escape(caption))
+                        .append(" (<code>")
+                        .append(escape(image.file()))
+                        .append("</code>)");
+            }
+            html.append("</figcaption>\n</figure>\n");
+        }
+        html.append("</div>\n");
+    }
+
+    /** Width and height from a PNG's header, or {@code null} if the bytes are not a PNG. */
+    static int[] pngSize(byte[] png) {
+        byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        if (png == null || png.length < 24) {
+            return null;
+        }
+        for (int i = 0; i < signature.length; i++) {
+            if (png[i] != signature[i]) {
+                return null;
+            }
+        }
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(png, 16, 8);
+        return new int[] {header.getInt(), header.getInt()};
     }
 
     private static void artifacts(StringBuilder html, Map<String, Object> artifacts) {

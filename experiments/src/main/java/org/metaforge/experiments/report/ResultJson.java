@@ -10,6 +10,7 @@ import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.metaforge.framework.run.RunRecord;
@@ -43,8 +44,13 @@ final class ResultJson {
      * The whole document for {@code record}.
      *
      * @param plotFiles the PNG file name written for each plot, by plot name
+     * @param images the run's PNG artefacts written beside the report, in the report's order
      */
-    static ObjectNode document(RunRecord record, String specName, Map<String, String> plotFiles) {
+    static ObjectNode document(
+            RunRecord record,
+            String specName,
+            Map<String, String> plotFiles,
+            List<ReportImages.Image> images) {
         ObjectNode doc = NODES.objectNode();
         doc.put("formatVersion", FORMAT_VERSION);
         doc.put("spec", specName);
@@ -59,6 +65,13 @@ final class ResultJson {
         new TreeMap<>(record.result().plots())
                 .forEach((name, plot) -> plots.set(name, plotNode(plot, plotFiles.get(name))));
         doc.set("plots", plots);
+        ArrayNode files = doc.putArray("images");
+        for (ReportImages.Image image : images) {
+            ObjectNode node = files.addObject();
+            node.put("file", image.file());
+            node.put("group", image.group());
+            node.put("caption", image.caption());
+        }
         return doc;
     }
 

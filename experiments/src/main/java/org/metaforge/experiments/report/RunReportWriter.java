@@ -1,11 +1,15 @@
 package org.metaforge.experiments.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -15,17 +19,22 @@ import org.metaforge.sdk.run.Plot;
 import org.metaforge.sdk.run.RunResult;
 
 /**
- * Writes what a run leaves for its user: {@code result.json}, one PNG per plot and a self-contained
- * {@code report.html}.
+ * Writes what a run leaves for its user: {@code result.json}, one PNG per plot, the run's PNG
+ * artefacts (e.g. grids of generated samples) and a self-contained {@code report.html} that shows
+ * all of them.
  *
  * <p>{@code result.json} holds the format version, spec name, component, cache key, cached flag,
- * metrics, artifacts, events, provenance and every plot's data (with the name of its PNG), so the
- * plots can be redrawn elsewhere. Keys inside maps are sorted; non-finite numbers are written as
- * the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}.
+ * metrics, artifacts, events, provenance, every plot's data (with the name of its PNG), so the
+ * plots can be redrawn elsewhere, and the PNG artefacts written ({@code images}: file, group,
+ * caption; see {@link ReportImages} for how a component groups and captions them). Keys inside maps
+ * are sorted; non-finite numbers are written as the strings {@code "NaN"}, {@code "Infinity"} and
+ * {@code "-Infinity"}.
  *
  * <p>A plot named {@code name} goes to {@code name.png}; characters other than letters, digits,
  * {@code .}, {@code _} and {@code -} become {@code _}, and names that then clash (ignoring case)
- * get a {@code -2}, {@code -3} suffix.
+ * get a {@code -2}, {@code -3} suffix. A PNG artefact keeps its own name, which must be a plain
+ * file name ending in {@code .png}; one whose name a plot's file, {@code result.json} or {@code
+ * report.html} already takes (ignoring case) is shown in the report but not written.
  *
  * <p>Everything is rendered in memory first, then written to hidden temporary files in the output
  * directory and renamed into place, {@code result.json} last: a crash leaves either the old files
@@ -58,7 +67,21 @@ public final class RunReportWriter {
      * @throws IOException if the directory or a file cannot be written; no partial file is left
      */
     public void write(RunRecord record, String specName, Path outDir) throws IOException {
+        write(record, specName, outDir, Map.of());
+    }
+
+    /**
+     * Writes {@code result.json}, the plots' PNGs, the run's PNG artefacts and {@code report.html}
+     * into {@code outDir}, creating it if needed and replacing files of the same names.
+     *
+     * @param images the run's binary artefacts to show and write, by name; names that are not
+     *     {@link #isImageArtifact image names} are ignored
+     * @see #write(RunRecord, String, Path)
+     */
+    public void write(RunRecord record, String specName, Path outDir, Map<String, byte[]> images)
+            throws IOException {
         Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(images, "images");
         Objects.requireNonNull(record.result(), "record.result()");
         Objects.requireNonNull(outDir, "outDir");
         PlotRenderer.ensureHeadless();
@@ -68,20 +91,63 @@ public final class RunReportWriter {
         for (Map.Entry<String, Plot> plot : record.result().plots().entrySet()) {
             pngs.put(plotFiles.get(plot.getKey()), PlotRenderer.png(plot.getValue()));
         }
+        List<ReportImages.Image> shown = ReportImages.arrange(record.result().artifacts(), images);
+        Set<String> taken = new HashSet<>();
+        for (String name : pngs.keySet()) {
+            taken.add(name.toLowerCase(Locale.ROOT));
+        }
+        taken.add(RESULT_FILE);
+        taken.add(REPORT_FILE);
+        List<ReportImages.Image> written = new ArrayList<>();
+        for (ReportImages.Image image : shown) {
+            if (taken.add(image.file().toLowerCase(Locale.ROOT))) {
+                written.add(image);
+            }
+        }
         byte[] html =
-                HtmlReport.render(record, specName, plotFiles, pngs)
+                HtmlReport.render(record, specName, plotFiles, pngs, shown)
                         .getBytes(StandardCharsets.UTF_8);
-        byte[] json = ResultJson.bytes(ResultJson.document(record, specName, plotFiles));
+        byte[] json = ResultJson.bytes(ResultJson.document(record, specName, plotFiles, written));
 
         Files.createDirectories(outDir);
         try (StagedFiles files = new StagedFiles(outDir)) {
             for (Map.Entry<String, byte[]> png : pngs.entrySet()) {
                 files.stage(png.getKey(), png.getValue());
             }
+            for (ReportImages.Image image : written) {
+                files.stage(image.file(), image.png());
+            }
             files.stage(REPORT_FILE, html);
             files.stage(RESULT_FILE, json);
             files.commit();
         }
+    }
+
+    /**
+     * Whether a run's binary artefact of this name is an image that {@link #write(RunRecord,
+     * String, Path, Map)} shows and writes: a plain file name (letters, digits, {@code .}, {@code
+     * _}, {@code -}, not starting with {@code .}) ending in {@code .png}.
+     */
+    public static boolean isImageArtifact(String name) {
+        return ReportImages.isImageName(name);
+    }
+
+    /**
+     * The file names of the images that {@code outDir}'s {@code result.json} lists as written, in
+     * order; empty if there is no such file or it lists none.
+     */
+    public static List<String> writtenImages(Path outDir) {
+        List<String> out = new ArrayList<>();
+        try {
+            JsonNode images =
+                    new ObjectMapper()
+                            .readTree(outDir.resolve(RESULT_FILE).toFile())
+                            .path("images");
+            images.forEach(i -> out.add(i.path("file").asText()));
+        } catch (IOException e) {
+            return List.of();
+        }
+        return out;
     }
 
     /**

@@ -18,6 +18,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,7 +199,8 @@ class RunReportWriterTest {
                         "artifacts",
                         "events",
                         "provenance",
-                        "plots"),
+                        "plots",
+                        "images"),
                 top);
         List<String> provenanceKeys = new ArrayList<>();
         doc.get("provenance").fieldNames().forEachRemaining(provenanceKeys::add);
@@ -295,6 +297,113 @@ class RunReportWriterTest {
         assertThrows(IOException.class, () -> writer.write(sampleRecord(false), "quickstart", dir));
 
         assertEquals(Set.of("accuracy.png", "learning-rate.png", "report.html"), fileNames(dir));
+    }
+
+    private static byte[] png(int width, int height) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), "png", bytes);
+        return bytes.toByteArray();
+    }
+
+    /** A result as zskt/zero-shot stored it before it captioned its grids: names and steps. */
+    private static RunRecord recordWithGrids() {
+        Map<String, Object> grids = new LinkedHashMap<>();
+        grids.put("binary-artifacts", List.of("samples-40.png", "samples-120.png"));
+        grids.put("pseudo-batches", List.of(40.0, 120.0));
+        RunResult result =
+                RunResult.builder()
+                        .metric("test_accuracy", 0.7)
+                        .plot(
+                                "accuracy",
+                                new Plot(
+                                        "Accuracy",
+                                        "pseudo-batch",
+                                        "accuracy",
+                                        List.of(
+                                                new Plot.Series(
+                                                        "student",
+                                                        new double[] {40, 120},
+                                                        new double[] {0.6, 0.7}))))
+                        .artifact("sample-grids", grids)
+                        .build();
+        return new RunRecord("zskt/zero-shot", "cd34", result, Map.of(), false);
+    }
+
+    @Test
+    void showsPngArtefactsInTheListedOrderWithCaptionsAndWritesThemBeside() throws IOException {
+        Map<String, byte[]> images = new LinkedHashMap<>();
+        // the store's order is by name; the result's list puts pseudo-batch 40 first
+        images.put("extra.png", png(500, 20));
+        images.put("samples-120.png", png(100, 100));
+        images.put("samples-40.png", png(100, 101));
+        images.put("ACCURACY.png", png(3, 3));
+        images.put("notes.txt", new byte[] {1});
+        writer.write(recordWithGrids(), "zskt", dir, images);
+
+        assertEquals(
+                Set.of(
+                        "result.json",
+                        "report.html",
+                        "accuracy.png",
+                        "extra.png",
+                        "samples-40.png",
+                        "samples-120.png"),
+                fileNames(dir));
+        assertArrayEquals(
+                images.get("samples-40.png"), Files.readAllBytes(dir.resolve("samples-40.png")));
+        String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
+        Base64.Encoder b64 = Base64.getEncoder();
+        int at40 = html.indexOf(b64.encodeToString(images.get("samples-40.png")));
+        int at120 = html.indexOf(b64.encodeToString(images.get("samples-120.png")));
+        int atExtra = html.indexOf(b64.encodeToString(images.get("extra.png")));
+        assertTrue(0 < at40 && at40 < at120 && at120 < atExtra, "listed order, unlisted last");
+        assertTrue(html.contains("<h3>sample-grids</h3>"));
+        assertTrue(
+                html.contains(
+                        "<figcaption>pseudo-batches 40 (<code>samples-40.png</code>)</figcaption>"));
+        assertTrue(html.contains("<figcaption><code>extra.png</code></figcaption>"));
+        // small images drawn larger with sharp pixels; a wide one at its own size
+        assertTrue(html.contains("class=\"pixels\" width=\"400\" height=\"404\""), html);
+        assertTrue(html.contains("\" width=\"500\" height=\"20\""));
+        assertFalse(html.contains("notes.txt"));
+        // a plot's file name wins over an artefact's: shown, not written over the plot
+        assertTrue(html.contains("<code>ACCURACY.png</code>"));
+        assertFalse(
+                Arrays.equals(
+                        images.get("ACCURACY.png"),
+                        Files.readAllBytes(dir.resolve("accuracy.png"))));
+
+        assertEquals(
+                List.of("samples-40.png", "samples-120.png", "extra.png"),
+                RunReportWriter.writtenImages(dir));
+        JsonNode first = JSON.readTree(dir.resolve("result.json").toFile()).get("images").get(0);
+        assertEquals("sample-grids", first.get("group").asText());
+        assertEquals("pseudo-batches 40", first.get("caption").asText());
+    }
+
+    @Test
+    void explicitCaptionsWinAndAReportWithoutImagesHasNoImageSection() throws IOException {
+        Map<String, Object> grids = new LinkedHashMap<>();
+        grids.put("binary-artifacts", List.of("a.png"));
+        grids.put("captions", List.of("Generated samples after pseudo-batch 7"));
+        grids.put("pseudo-batches", List.of(7));
+        RunRecord record =
+                new RunRecord(
+                        "zskt/zero-shot",
+                        "ef56",
+                        RunResult.builder().artifact("sample-grids", grids).build(),
+                        Map.of(),
+                        false);
+        writer.write(record, "zskt", dir, Map.of("a.png", png(8, 8)));
+        String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
+        assertTrue(
+                html.contains(
+                        "<figcaption>Generated samples after pseudo-batch 7 (<code>a.png</code>)"),
+                html);
+
+        String plain = Files.readString(out().resolve("report.html"), StandardCharsets.UTF_8);
+        assertFalse(plain.contains("<h2>Images</h2>"));
+        assertEquals(List.of(), RunReportWriter.writtenImages(out()));
     }
 
     @Test

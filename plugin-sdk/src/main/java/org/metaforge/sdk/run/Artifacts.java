@@ -9,6 +9,13 @@ import java.util.Optional;
  * are found again by the trial's key ({@link Trials.TrialResult#key()}) whenever its result is
  * answered from the store. Each save is durable on return and replaces an older artefact of the
  * same name.
+ *
+ * <p>Images: a PNG saved under a plain file name ending in {@code .png} (letters, digits, {@code
+ * .}, {@code _}, {@code -}) is written beside the run's report and shown in it. To group and
+ * caption such images, add a JSON artefact ({@link RunResult.Builder#artifact}) that is a map with
+ * a list {@code binary-artifacts} of their names, in the order to show them, and a list {@code
+ * captions} of the same length (without it, the map's other lists of that length caption them, e.g.
+ * {@code pseudo-batches: [40, 80]}).
  */
 public interface Artifacts {
 

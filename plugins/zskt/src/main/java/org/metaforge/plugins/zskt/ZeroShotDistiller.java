@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.metaforge.sdk.Benchmarked;
 import org.metaforge.sdk.Distiller;
 import org.metaforge.sdk.autodiff.Autodiff;
 import org.metaforge.sdk.config.Validation;
@@ -41,7 +42,7 @@ import org.pf4j.Extension;
  * both Adam states and the counters; a killed run resumes there with the same results.
  */
 @Extension
-public class ZeroShotDistiller implements Distiller<ZeroShotConfig> {
+public class ZeroShotDistiller implements Distiller<ZeroShotConfig>, Benchmarked<ZeroShotConfig> {
 
     static final String CHECKPOINT = "zero-shot";
 
@@ -179,6 +180,15 @@ public class ZeroShotDistiller implements Distiller<ZeroShotConfig> {
         return curves(out, s, task.evalName(), teacher).build();
     }
 
+    /**
+     * Pseudo-batches per second at this configuration, generator and student phases apart, the
+     * batch generated once against once per student step; random teacher weights, nothing stored.
+     */
+    @Override
+    public RunResult benchmark(RunContext ctx, ZeroShotConfig config, Task task) {
+        return ZeroShotBenchmark.run(ctx, config, task);
+    }
+
     /** One pseudo-batch: fresh noise, n_G generator steps, one regeneration, n_S student steps. */
     static void pseudoBatch(
             Autodiff ad,
@@ -188,37 +198,94 @@ public class ZeroShotDistiller implements Distiller<ZeroShotConfig> {
             Net student,
             State s,
             NDManager run) {
-        long p = s.done;
-        double lrG = Adam.cosine(c.generatorLr(), p, c.pseudoBatches());
-        double lrS = Adam.cosine(c.studentLr(), p, c.pseudoBatches());
         try (NDManager pm = run.newSubManager()) {
-            NDArray z = noise(pm, c.batchSize(), c.zDim(), s.noiseSeed(p));
-            for (int i = 0; i < c.generatorSteps(); i++) {
-                try (NDManager sm = pm.newSubManager()) {
-                    attach(sm, s.gw, s.gm, s.gv, s.sw, teacher.w());
-                    NDArray grad;
-                    try (Autodiff.Tape tape = ad.tape()) {
-                        NDArray gr = ad.requireGradient(s.gw);
-                        gr.attach(sm);
-                        NDArray loss =
-                                ZeroShotSteps.generatorLoss(
-                                        generator,
-                                        gr,
-                                        s.gState,
-                                        z,
-                                        teacher,
-                                        teacher.w(),
-                                        student,
-                                        s.sw,
-                                        s.sState,
-                                        c.temperature());
-                        s.generatorLoss = scalar(loss);
-                        grad = ad.gradient(loss, new NDList(gr), false).get(0);
-                    }
-                    Adam.clip(grad, c.clip());
-                    Adam.step(s.gw, s.gm, s.gv, grad, ++s.generatorSteps, lrG);
+            NDArray z = noise(pm, c.batchSize(), c.zDim(), s.noiseSeed(s.done));
+            generatorPhase(ad, c, generator, teacher, student, s, z, pm);
+            PseudoBatch batch = PseudoBatch.of(generator, teacher, s, z, pm);
+            studentPhase(ad, c, student, s, batch, pm);
+        }
+    }
+
+    /** The n_G generator steps of pseudo-batch {@code s.done} on noise {@code z}. */
+    static void generatorPhase(
+            Autodiff ad,
+            ZeroShotConfig c,
+            Sequential generator,
+            Teacher teacher,
+            Net student,
+            State s,
+            NDArray z,
+            NDManager pm) {
+        double lrG = Adam.cosine(c.generatorLr(), s.done, c.pseudoBatches());
+        for (int i = 0; i < c.generatorSteps(); i++) {
+            try (NDManager sm = pm.newSubManager()) {
+                attach(sm, s.gw, s.gm, s.gv, s.sw, teacher.w());
+                NDArray grad;
+                try (Autodiff.Tape tape = ad.tape()) {
+                    NDArray gr = ad.requireGradient(s.gw);
+                    gr.attach(sm);
+                    NDArray loss =
+                            ZeroShotSteps.generatorLoss(
+                                    generator,
+                                    gr,
+                                    s.gState,
+                                    z,
+                                    teacher,
+                                    teacher.w(),
+                                    student,
+                                    s.sw,
+                                    s.sState,
+                                    c.temperature());
+                    s.generatorLoss = scalar(loss);
+                    grad = ad.gradient(loss, new NDList(gr), false).get(0);
                 }
+                Adam.clip(grad, c.clip());
+                Adam.step(s.gw, s.gm, s.gv, grad, ++s.generatorSteps, lrG);
             }
+        }
+    }
+
+    /** The n_S student steps of pseudo-batch {@code s.done}, all on the same generated batch. */
+    static void studentPhase(
+            Autodiff ad, ZeroShotConfig c, Net student, State s, PseudoBatch batch, NDManager pm) {
+        double lrS = Adam.cosine(c.studentLr(), s.done, c.pseudoBatches());
+        for (int i = 0; i < c.studentSteps(); i++) {
+            try (NDManager sm = pm.newSubManager()) {
+                attach(sm, s.sw, s.sm, s.sv);
+                NDArray grad;
+                try (Autodiff.Tape tape = ad.tape()) {
+                    NDArray sr = ad.requireGradient(s.sw);
+                    sr.attach(sm);
+                    NDArray loss =
+                            ZeroShotSteps.studentLoss(
+                                    student,
+                                    sr,
+                                    s.sState,
+                                    batch.x(),
+                                    batch.teacherOut(),
+                                    c.temperature(),
+                                    c.beta());
+                    s.studentLoss = scalar(loss);
+                    grad = ad.gradient(loss, new NDList(sr), false).get(0);
+                }
+                Adam.clip(grad, c.clip());
+                Adam.step(s.sw, s.sm, s.sv, grad, ++s.studentSteps, lrS);
+            }
+        }
+    }
+
+    /**
+     * The batch the student steps train on: generated once, after the generator steps, without a
+     * graph, with the teacher's outputs on it.
+     *
+     * @param x the generated images
+     * @param teacherOut the teacher's {@code [logits, taps...]} on {@code x}
+     */
+    record PseudoBatch(NDArray x, NDList teacherOut) {
+
+        /** Generates the batch from {@code z} (training mode) onto {@code pm}. */
+        static PseudoBatch of(
+                Sequential generator, Teacher teacher, State s, NDArray z, NDManager pm) {
             // Everything computed from the run's long-lived arrays lands on this step's manager.
             s.gw.tempAttach(pm);
             NDArray x = generator.forward(s.gw, z, s.gState, true).stopGradient();
@@ -231,39 +298,17 @@ public class ZeroShotDistiller implements Distiller<ZeroShotConfig> {
                     a.attach(pm);
                 }
             }
-            for (int i = 0; i < c.studentSteps(); i++) {
-                try (NDManager sm = pm.newSubManager()) {
-                    attach(sm, s.sw, s.sm, s.sv);
-                    NDArray grad;
-                    try (Autodiff.Tape tape = ad.tape()) {
-                        NDArray sr = ad.requireGradient(s.sw);
-                        sr.attach(sm);
-                        NDArray loss =
-                                ZeroShotSteps.studentLoss(
-                                        student,
-                                        sr,
-                                        s.sState,
-                                        x,
-                                        teacherOut,
-                                        c.temperature(),
-                                        c.beta());
-                        s.studentLoss = scalar(loss);
-                        grad = ad.gradient(loss, new NDList(sr), false).get(0);
-                    }
-                    Adam.clip(grad, c.clip());
-                    Adam.step(s.sw, s.sm, s.sv, grad, ++s.studentSteps, lrS);
-                }
-            }
+            return new PseudoBatch(x, teacherOut);
         }
     }
 
-    private static void attach(NDManager sm, NDArray... arrays) {
+    static void attach(NDManager sm, NDArray... arrays) {
         for (NDArray a : arrays) {
             a.tempAttach(sm);
         }
     }
 
-    private static double scalar(NDArray a) {
+    static double scalar(NDArray a) {
         return a.toType(DataType.FLOAT64, false).getDouble();
     }
 
@@ -309,6 +354,11 @@ public class ZeroShotDistiller implements Distiller<ZeroShotConfig> {
                             + ".");
             return s;
         }
+        return fresh(ctx, generator, student, run);
+    }
+
+    /** The state before the first pseudo-batch: both networks initialised from the run's seeds. */
+    static State fresh(RunContext ctx, Sequential generator, Net student, NDManager run) {
         NDArray gw = generator.initialParameters(run, ctx.seeds().derive("generator"));
         NDArray sw = student.model().initialParameters(run, ctx.seeds().derive("student"));
         return new State(
@@ -357,11 +407,15 @@ public class ZeroShotDistiller implements Distiller<ZeroShotConfig> {
                         "KL",
                         List.of(new Plot.Series("KL", x, kl))));
         List<String> grids = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
         for (long g : s.grids) {
             grids.add("samples-" + g + ".png");
+            captions.add("Generated samples after pseudo-batch " + g);
         }
+        // binary-artifacts and captions: the names and captions the report shows the grids with
         Map<String, Object> samples = new LinkedHashMap<>();
         samples.put("binary-artifacts", grids);
+        samples.put("captions", captions);
         samples.put("pseudo-batches", List.copyOf(s.grids));
         out.artifact("sample-grids", samples);
         return out;

@@ -76,6 +76,17 @@ final class Fixtures {
             }
         }
 
+        /** The names of the artefacts this context's run saved. */
+        java.util.Set<String> savedArtifacts() {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            for (String k : artifacts.keySet()) {
+                if (k.startsWith("run/")) {
+                    out.add(k.substring("run/".length()));
+                }
+            }
+            return out;
+        }
+
         Optional<byte[]> artifact(String name) {
             return Optional.ofNullable(artifacts.get("run/" + name));
         }

@@ -62,7 +62,16 @@ class ZeroShotDistillerTest {
             assertTrue(b.metrics().containsKey("mte"));
             assertTrue(b.plots().containsKey("accuracy"));
             assertTrue(b.plots().containsKey("transition-curves"));
-            // the grid is a PNG
+            // the grid is a PNG, listed with its caption for the report
+            assertEquals(
+                    Map.of(
+                            "binary-artifacts",
+                            java.util.List.of("samples-4.png"),
+                            "captions",
+                            java.util.List.of("Generated samples after pseudo-batch 4"),
+                            "pseudo-batches",
+                            java.util.List.of(4L)),
+                    b.artifacts().get("sample-grids"));
             byte[] png = straight.artifact("samples-4.png").orElseThrow();
             assertEquals((byte) 0x89, png[0]);
             assertEquals('P', png[1]);
