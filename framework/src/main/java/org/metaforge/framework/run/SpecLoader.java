@@ -135,9 +135,23 @@ public final class SpecLoader {
                 component,
                 config,
                 dataset,
-                data == null ? null : Path.of(data),
+                data == null ? null : dataDirectory(source, data),
                 seed,
                 device);
+    }
+
+    /**
+     * The spec's {@code data:} directory: an absolute path as given, a relative one against the
+     * directory of the spec file (so a spec and its data move together and the spec runs from any
+     * working directory), or against the working directory for spec text without a file.
+     */
+    static Path dataDirectory(Path source, String data) {
+        Path given = Path.of(data);
+        if (given.isAbsolute() || source == null) {
+            return given;
+        }
+        Path dir = source.toAbsolutePath().getParent();
+        return dir == null ? given : dir.resolve(given).normalize();
     }
 
     private static String text(

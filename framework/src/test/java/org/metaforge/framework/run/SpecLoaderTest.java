@@ -55,6 +55,21 @@ class SpecLoaderTest {
     }
 
     @Test
+    void resolvesARelativeDataDirectoryAgainstTheSpecFile() throws Exception {
+        Path spec = Path.of("some", "specs", "x.yaml");
+        ExperimentSpec s = loader.parse("component: a/b\ndata: data/d1\n", spec, "x");
+        assertEquals(
+                Path.of("some", "specs", "data", "d1").toAbsolutePath().normalize(), s.dataDir());
+        Path absolute = Path.of("/srv/data/d2");
+        assertEquals(
+                absolute,
+                loader.parse("component: a/b\ndata: /srv/data/d2\n", spec, "x").dataDir());
+        assertEquals(
+                Path.of("data", "d3"),
+                loader.parse("component: a/b\ndata: data/d3\n", null, "x").dataDir());
+    }
+
+    @Test
     void overridesSetTopLevelAndConfigValues() throws Exception {
         ExperimentSpec s = loader.parse("component: a/b\nconfig:\n  epochs: 2\n", null, "x");
         ExperimentSpec o =
