@@ -30,7 +30,7 @@ public final class Equilibrium {
      */
     public static Solved solve(
             LdeqNetwork net, NDArray params, NDArray injection, NDArray z0, BoundSolver solver) {
-        return solve(z -> net.cell(params, z, injection), z0, solver);
+        return solve(net.cellMap(params, injection), z0, solver);
     }
 
     /** Solves {@code z = map(z)} from {@code z0} and returns {@code map(z*)} with the solve. */

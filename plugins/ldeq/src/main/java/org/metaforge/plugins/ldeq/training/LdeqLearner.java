@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import org.metaforge.plugins.ldeq.face.FaceGenerator;
 import org.metaforge.plugins.ldeq.face.FaceGeneratorConfig;
 import org.metaforge.plugins.ldeq.face.FaceImage;
@@ -248,8 +249,9 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
                     theta.attach(step);
                     NDArray injection = net.injection(theta, images);
                     NDArray z = net.zeros(step, config.batchSize(), DataType.FLOAT32);
+                    UnaryOperator<NDArray> cell = net.cellMap(theta, injection);
                     for (int i = 0; i < config.explicitIterations(); i++) {
-                        z = net.cell(theta, z, injection);
+                        z = cell.apply(z);
                     }
                     NDArray l = loss(config, Heatmaps.coordinates(z), targets);
                     loss = l.toType(DataType.FLOAT64, false).getDouble();
@@ -261,7 +263,7 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
                 NDArray injection0 = net.injection(fixedParams, images);
                 FixedPointResult fwd =
                         solver.solve(
-                                z -> net.cell(fixedParams, z, injection0),
+                                net.cellMap(fixedParams, injection0),
                                 net.zeros(step, config.batchSize(), DataType.FLOAT32));
                 forwardEvals[0] += fwd.evaluations();
                 forwardEvals[1]++;

@@ -302,13 +302,14 @@ public final class VideoEvaluation {
                     } else {
                         NDArray start = previous.duplicate();
                         start.attach(frame);
+                        UnaryOperator<NDArray> cell = net.cellMap(p, injection);
                         UnaryOperator<NDArray> map;
                         if (method == Method.RWR) {
-                            map = z -> net.cell(p, z, injection);
+                            map = cell;
                         } else {
                             NDArray anchor = start.mul(settings.gamma());
                             double scale = 1 / (1 + settings.gamma());
-                            map = z -> net.cell(p, z, injection).add(anchor).mul(scale);
+                            map = z -> cell.apply(z).add(anchor).mul(scale);
                         }
                         solved = Equilibrium.solve(map, start, budget);
                     }
