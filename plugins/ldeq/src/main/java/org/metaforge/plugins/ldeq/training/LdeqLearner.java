@@ -409,7 +409,7 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
             int reached = 0;
             for (int i = 0; i < n; i++) {
                 Prediction pr = predict(net, params, e.getValue(), List.of(test.get(i)));
-                // the read-out step after the solve is not counted
+                // the read-out reuses the solve's value at z*: no evaluation beyond these
                 evals += pr.evaluations();
                 reached += pr.residuals()[0] <= config.residualTarget() ? 1 : 0;
             }
