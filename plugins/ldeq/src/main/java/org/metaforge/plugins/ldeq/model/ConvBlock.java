@@ -128,7 +128,8 @@ final class ConvBlock {
     }
 
     private static NDArray slice(NDArray params, long start, long length) {
-        return params.get(new NDIndex("{}:{}", start, start + length));
+        // an index built directly: a format string is parsed at every call
+        return params.get(new NDIndex().addSliceDim(start, start + length));
     }
 
     /**
@@ -200,7 +201,8 @@ final class ConvBlock {
          * convolution does not copy it at every call.
          */
         NDArray inputColumns(int from, int to) {
-            return weight.get(new NDIndex(":, {}:{}", from, to)).toType(weight.getDataType(), true);
+            return weight.get(new NDIndex().addAllDim().addSliceDim(from, to))
+                    .toType(weight.getDataType(), true);
         }
     }
 }

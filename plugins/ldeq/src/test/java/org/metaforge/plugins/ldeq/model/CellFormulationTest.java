@@ -29,8 +29,8 @@ import org.metaforge.sdk.nn.Upsample;
  * GroupNorm}, pooling and {@code Upsample} as {@link Sequential}s over the flat vector, the 1x1
  * convolutions taking concatenations). In float64 with the oracle's leaky slope and epsilon set to
  * the float values the engine's fused operations take, to 1e-11; in float32 at the benchmark's size
- * (the oracle as it ran before, slope 0.01 and epsilon 1e-5 in double), to 2e-5 on heatmaps in (0,
- * 1].
+ * (the oracle as it ran before, slope 0.01 and epsilon 1e-5 in double), to 5e-5 on heatmaps in (0,
+ * 1] (measured: 1.6e-5).
  */
 class CellFormulationTest {
 
@@ -43,7 +43,7 @@ class CellFormulationTest {
     @Test
     void float32AtTheBenchmarkSizeMatchesTheLayerByLayerForm() {
         Architecture arch = new Architecture(1, 128, 32, 98, 64, 64, 8, 4, 8, 1.0);
-        compare(arch, DataType.FLOAT32, 0.01, 1e-5, 2e-5);
+        compare(arch, DataType.FLOAT32, 0.01, 1e-5, 5e-5);
     }
 
     private static void compare(
