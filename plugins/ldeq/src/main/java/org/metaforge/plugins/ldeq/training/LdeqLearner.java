@@ -423,12 +423,15 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
                 LandmarkSheet.draw(cells, 4, LandmarkSheet.scaleFor(test.get(0).width()));
         ctx.artifacts().save(STILLS_PICTURE, LandmarkSheet.png(sheet));
         Map<String, Object> about = new LinkedHashMap<>();
+        // binary-artifacts and captions: how a report lists and captions the picture
         about.put("binary-artifacts", List.of(STILLS_PICTURE));
         about.put(
-                "shows",
-                "the first "
-                        + n
-                        + " still test faces; green: ground truth, red: predicted landmarks");
+                "captions",
+                List.of(
+                        "The first "
+                                + n
+                                + " still test faces: ground truth green, predicted landmarks"
+                                + " red"));
         result.artifact("still-faces-picture", about);
     }
 

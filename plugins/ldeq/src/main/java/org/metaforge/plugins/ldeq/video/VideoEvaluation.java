@@ -233,16 +233,19 @@ public final class VideoEvaluation {
                         LandmarkSheet.png(
                                 LandmarkSheet.draw(cells, n, LandmarkSheet.scaleFor(side))));
         Map<String, Object> about = new LinkedHashMap<>();
+        // binary-artifacts and captions: how a report lists and captions the picture
         about.put("binary-artifacts", List.of(FRAMES_PICTURE));
-        about.put("first-frame", from);
         about.put(
-                "shows",
-                String.format(
-                        Locale.ROOT,
-                        "hard test video 0, frames %d to %d; top: per-frame predictions (red),"
-                                + " bottom: RwR warm start (blue); green: ground truth",
-                        from,
-                        from + n - 1));
+                "captions",
+                List.of(
+                        String.format(
+                                Locale.ROOT,
+                                "Hard test video 0, frames %d to %d: per-frame predictions red"
+                                        + " (top), warm-start RwR blue (bottom), ground truth"
+                                        + " green",
+                                from,
+                                from + n - 1)));
+        about.put("first-frame", from);
         result.artifact("video-frames-picture", about);
     }
 

@@ -105,10 +105,9 @@ public class LdeqLearnerTest {
             int cell = 32 * LandmarkSheet.scaleFor(32);
             assertEquals(LandmarkSheet.PAD + 4 * (cell + LandmarkSheet.PAD), sheet.getWidth());
             assertEquals(2 * LandmarkSheet.PAD + cell, sheet.getHeight());
-            assertEquals(
-                    List.of(LdeqLearner.STILLS_PICTURE),
-                    ((Map<?, ?>) straight.artifacts().get("still-faces-picture"))
-                            .get("binary-artifacts"));
+            Map<?, ?> about = (Map<?, ?>) straight.artifacts().get("still-faces-picture");
+            assertEquals(List.of(LdeqLearner.STILLS_PICTURE), about.get("binary-artifacts"));
+            assertEquals(1, ((List<?>) about.get("captions")).size(), about.toString());
             assertTrue(straight.metric("test_nme") > 0);
             assertTrue(straight.metric("race_anderson_mean_evaluations") >= 1);
         }
