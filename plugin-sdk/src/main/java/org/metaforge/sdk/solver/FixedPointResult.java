@@ -12,6 +12,9 @@ import ai.djl.ndarray.NDArray;
  *
  * @param z per sample, the evaluated iterate closest to meeting the stopping rule; same shape as
  *     the start, finite whenever the start is, attached to the start's manager
+ * @param mapped the map's value {@code f(z)} at those iterates, as the solve evaluated it (a caller
+ *     that needs {@code f(z*)}, say to read out a DEQ, need not evaluate the map again); same
+ *     shape, attached to the start's manager
  * @param residuals for each evaluation of the map, in order, the largest relative residual over the
  *     batch (one entry per evaluation)
  * @param evaluations how many times the map was evaluated; each evaluation covers the whole batch
@@ -21,6 +24,7 @@ import ai.djl.ndarray.NDArray;
  */
 public record FixedPointResult(
         NDArray z,
+        NDArray mapped,
         double[] residuals,
         int evaluations,
         boolean converged,

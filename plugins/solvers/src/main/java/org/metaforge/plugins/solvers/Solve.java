@@ -44,6 +44,7 @@ final class Solve implements AutoCloseable {
     private int evaluations;
     private NDManager scope;
     private NDArray best;
+    private NDArray bestMapped;
 
     /**
      * Starts a solve.
@@ -146,8 +147,11 @@ final class Solve implements AutoCloseable {
         }
         if (best == null) {
             best = z;
+            bestMapped = fz;
         } else if (anyImproved) {
-            best = NDArrays.where(mask(improved), z, best);
+            NDArray m = mask(improved);
+            best = NDArrays.where(m, z, best);
+            bestMapped = NDArrays.where(m, fz, bestMapped);
         }
         if (evaluations == trace.length) {
             trace = Arrays.copyOf(trace, 2 * trace.length);
@@ -171,13 +175,17 @@ final class Solve implements AutoCloseable {
         return true;
     }
 
-    /** Moves {@code keep} (and the best iterates) to a fresh scope and frees everything else. */
+    /**
+     * Moves {@code keep} (and the best iterates with their map values) to a fresh scope and frees
+     * everything else.
+     */
     void carry(NDArray... keep) {
         NDManager next = owner.newSubManager();
         for (NDArray a : keep) {
             a.attach(next);
         }
         best.attach(next);
+        bestMapped.attach(next);
         scope.close();
         scope = next;
     }
@@ -202,16 +210,21 @@ final class Solve implements AutoCloseable {
         return a.toType(DataType.FLOAT64, false).toDoubleArray();
     }
 
-    /** The result: each sample's best iterate, attached to the start's manager. */
+    /**
+     * The result: each sample's best iterate and its map value, attached to the start's manager.
+     */
     FixedPointResult result() {
         NDArray z = best.reshape(shape);
         z.attach(owner);
+        NDArray mapped = bestMapped.reshape(shape);
+        mapped.attach(owner);
         boolean converged = true;
         for (int b = 0; b < batch; b++) {
             converged &= stopping.meets(bestAbs[b], bestRel[b]);
         }
         return new FixedPointResult(
                 z,
+                mapped,
                 Arrays.copyOf(trace, evaluations),
                 evaluations,
                 converged,

@@ -167,4 +167,29 @@ class ConvergenceTest {
                         + " %d, Broyden %d%n",
                 counts[0], counts[1], counts[2]);
     }
+
+    /**
+     * {@code mapped} is {@code f} at the returned iterates, per sample, also when the samples' best
+     * iterates come from different evaluations (one sample contracts, one expands).
+     */
+    @Test
+    void mappedIsTheMapAtTheReturnedIterates() {
+        Random random = new Random(15);
+        int d = 5;
+        double[][][] a = {
+            Fixtures.withSpectralNorm(random, d, 0.6), Fixtures.withSpectralNorm(random, d, 1.8)
+        };
+        double[][] c = {Fixtures.gaussian(random, d, 1), Fixtures.gaussian(random, d, 1)};
+        UnaryOperator<NDArray> f = affine(manager, a, c, DataType.FLOAT64);
+        for (Solver<?> solver : Fixtures.solvers()) {
+            NDArray z0 = manager.zeros(new Shape(2, d), DataType.FLOAT64);
+            FixedPointResult r = run(solver, manager, Map.of("max-iterations", 7), f, z0);
+            assertEquals(r.z().getShape(), r.mapped().getShape(), solver.name());
+            double[] again = f.apply(r.z()).toDoubleArray();
+            double[] mapped = r.mapped().toDoubleArray();
+            for (int i = 0; i < again.length; i++) {
+                assertEquals(again[i], mapped[i], 1e-12, solver.name() + " entry " + i);
+            }
+        }
+    }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+import org.metaforge.plugins.ldeq.drawing.LandmarkSheet;
 import org.metaforge.plugins.ldeq.face.FaceGenerator;
 import org.metaforge.plugins.ldeq.face.FaceGeneratorConfig;
 import org.metaforge.plugins.ldeq.face.FaceImage;
@@ -46,7 +49,8 @@ import org.pf4j.Extension;
  * {@code checkpoint-every} steps. It reports NME (x100, inter-ocular 60-72), failure rate and AUC
  * at 0.1 on the test faces, the solver's residuals at the trained model, how many cell evaluations
  * Anderson and fixed-point iteration need to reach {@code residual-target}, and, with {@code videos
- * > 0}, the RwR video evaluation. The trained weights are the artefact {@value #MODEL_ARTIFACT}.
+ * > 0}, the RwR video evaluation. The trained weights are the artefact {@value #MODEL_ARTIFACT};
+ * {@value #STILLS_PICTURE} shows test faces with their ground-truth and predicted landmarks.
  */
 @Extension
 public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig> {
@@ -56,6 +60,12 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
 
     /** This component's id. */
     public static final String ID = "ldeq/ldeq";
+
+    /** The binary artefact showing test faces with their landmarks drawn (PNG). */
+    public static final String STILLS_PICTURE = "test-faces.png";
+
+    /** How many test faces {@value #STILLS_PICTURE} shows. */
+    static final int DRAWN_FACES = 8;
 
     /** A mean training loss above this (coordinates are in [0, 1]) means training blew up. */
     static final double DIVERGED_LOSS = 10;
@@ -183,7 +193,8 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
                         "mean loss",
                         List.of(new Plot.Series("train", xs, ys))));
 
-        evaluateStills(ctx, config, net, solver, s.params, test, result);
+        double[][] predicted = evaluateStills(ctx, config, net, solver, s.params, test, result);
+        drawStills(ctx, test, predicted, result);
         raceSolvers(ctx, config, net, s.params, test, result);
         if (config.videos() > 0) {
             new VideoEvaluation(
@@ -248,8 +259,9 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
                     theta.attach(step);
                     NDArray injection = net.injection(theta, images);
                     NDArray z = net.zeros(step, config.batchSize(), DataType.FLOAT32);
+                    UnaryOperator<NDArray> cell = net.cellMap(theta, injection);
                     for (int i = 0; i < config.explicitIterations(); i++) {
-                        z = net.cell(theta, z, injection);
+                        z = cell.apply(z);
                     }
                     NDArray l = loss(config, Heatmaps.coordinates(z), targets);
                     loss = l.toType(DataType.FLOAT64, false).getDouble();
@@ -261,7 +273,7 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
                 NDArray injection0 = net.injection(fixedParams, images);
                 FixedPointResult fwd =
                         solver.solve(
-                                z -> net.cell(fixedParams, z, injection0),
+                                net.cellMap(fixedParams, injection0),
                                 net.zeros(step, config.batchSize(), DataType.FLOAT32));
                 forwardEvals[0] += fwd.evaluations();
                 forwardEvals[1]++;
@@ -331,7 +343,8 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
         }
     }
 
-    private static void evaluateStills(
+    /** Predicted landmarks (pixels) of each test face; adds NME, FR, AUC and residuals. */
+    private static double[][] evaluateStills(
             RunContext ctx,
             LdeqConfig config,
             LdeqNetwork net,
@@ -341,12 +354,14 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
             RunResult.Builder result) {
         double[] nmes = new double[test.size()];
         double[] residuals = new double[test.size()];
+        double[][] predicted = new double[test.size()][];
         for (int from = 0; from < test.size(); from += config.evalBatch()) {
             ctx.checkCancelled();
             List<FaceImage> part =
                     test.subList(from, Math.min(test.size(), from + config.evalBatch()));
             Prediction pr = predict(net, params, solver, part);
             for (int i = 0; i < part.size(); i++) {
+                predicted[from + i] = pr.landmarks()[i];
                 nmes[from + i] = LandmarkMetrics.nme(pr.landmarks()[i], part.get(i).landmarks());
                 residuals[from + i] = pr.residuals()[i];
             }
@@ -379,6 +394,45 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
                         sorted[sorted.length - 1],
                         100.0 * converged / residuals.length,
                         config.residualTarget()));
+        return predicted;
+    }
+
+    /**
+     * The first {@value #DRAWN_FACES} test faces with ground-truth (green) and predicted (red)
+     * landmarks, as the binary artefact {@value #STILLS_PICTURE}.
+     */
+    private static void drawStills(
+            RunContext ctx, List<FaceImage> test, double[][] predicted, RunResult.Builder result) {
+        int n = Math.min(DRAWN_FACES, test.size());
+        if (n == 0) {
+            return;
+        }
+        List<LandmarkSheet.Cell> cells = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            FaceImage f = test.get(i);
+            cells.add(
+                    new LandmarkSheet.Cell(
+                            f,
+                            List.of(
+                                    new LandmarkSheet.Marks(
+                                            f.landmarks(), LandmarkSheet.GROUND_TRUTH),
+                                    new LandmarkSheet.Marks(
+                                            predicted[i], LandmarkSheet.PREDICTION))));
+        }
+        BufferedImage sheet =
+                LandmarkSheet.draw(cells, 4, LandmarkSheet.scaleFor(test.get(0).width()));
+        ctx.artifacts().save(STILLS_PICTURE, LandmarkSheet.png(sheet));
+        Map<String, Object> about = new LinkedHashMap<>();
+        // binary-artifacts and captions: how a report lists and captions the picture
+        about.put("binary-artifacts", List.of(STILLS_PICTURE));
+        about.put(
+                "captions",
+                List.of(
+                        "The first "
+                                + n
+                                + " still test faces: ground truth green, predicted landmarks"
+                                + " red"));
+        result.artifact("still-faces-picture", about);
     }
 
     /**
@@ -407,7 +461,7 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
             int reached = 0;
             for (int i = 0; i < n; i++) {
                 Prediction pr = predict(net, params, e.getValue(), List.of(test.get(i)));
-                // the read-out step after the solve is not counted
+                // the read-out reuses the solve's value at z*: no evaluation beyond these
                 evals += pr.evaluations();
                 reached += pr.residuals()[0] <= config.residualTarget() ? 1 : 0;
             }

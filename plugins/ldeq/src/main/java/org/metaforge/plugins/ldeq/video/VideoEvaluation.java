@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.metaforge.plugins.ldeq.drawing.LandmarkSheet;
 import org.metaforge.plugins.ldeq.face.FaceGeneratorConfig;
 import org.metaforge.plugins.ldeq.face.FaceImage;
 import org.metaforge.plugins.ldeq.face.FaceVideo;
@@ -35,9 +36,16 @@ import org.metaforge.sdk.solver.BoundSolver;
  * a proximity pull towards the previous frame's equilibrium (weight gamma), with the same budget
  * and warm start. The filters' parameters are tuned on separate validation videos (half easy, half
  * hard): the lowest NME among the settings whose NMF is at most warm-start RwR's NMF there (the
- * comparison "NME at equal or lower NMF"); when none is that smooth, the smoothest setting.
+ * comparison "NME at equal or lower NMF"); when none is that smooth, the smoothest setting. It
+ * plots one hard video's trajectory and draws its frames ({@value #FRAMES_PICTURE}).
  */
 public final class VideoEvaluation {
+
+    /** The binary artefact showing frames of a hard video with landmarks drawn (PNG). */
+    public static final String FRAMES_PICTURE = "hard-video-frames.png";
+
+    /** How many consecutive frames {@value #FRAMES_PICTURE} shows. */
+    static final int DRAWN_FRAMES = 8;
 
     /** The landmark whose trajectory is plotted (WFLW 54, the tip of the nose). */
     static final int PLOTTED_LANDMARK = 54;
@@ -154,6 +162,11 @@ public final class VideoEvaluation {
             }
             if (hard) {
                 plot = trajectory(videos.get(0), methods);
+                drawFrames(
+                        videos.get(0),
+                        methods.get("per-frame")[0],
+                        methods.get("RwR (warm start)")[0],
+                        result);
             }
         }
         rows.forEach(
@@ -187,6 +200,84 @@ public final class VideoEvaluation {
         result.artifact("rwr_table", table.toString());
         ctx.info("RwR on synthetic videos:\n" + table);
         result.plot("rwr_trajectory", plot);
+    }
+
+    /**
+     * {@value #DRAWN_FRAMES} consecutive frames of {@code video}, where per-frame predictions
+     * flicker most, as the binary artefact {@value #FRAMES_PICTURE}: per-frame predictions (red) in
+     * the top row, warm-start RwR (blue) below, the ground truth (green) in both.
+     */
+    private void drawFrames(
+            FaceVideo video, double[][] perFrame, double[][] rwr, RunResult.Builder result) {
+        double[][] truth = video.landmarks();
+        int n = Math.min(DRAWN_FRAMES, truth.length);
+        int from = flickeriestWindow(perFrame, truth, n);
+        double[][][] rows = {perFrame, rwr};
+        int[] colours = {LandmarkSheet.PREDICTION, LandmarkSheet.SECOND_PREDICTION};
+        List<LandmarkSheet.Cell> cells = new ArrayList<>();
+        for (int r = 0; r < rows.length; r++) {
+            for (int t = from; t < from + n; t++) {
+                cells.add(
+                        new LandmarkSheet.Cell(
+                                video.frames().get(t),
+                                List.of(
+                                        new LandmarkSheet.Marks(
+                                                truth[t], LandmarkSheet.GROUND_TRUTH),
+                                        new LandmarkSheet.Marks(rows[r][t], colours[r]))));
+            }
+        }
+        int side = video.frames().get(0).width();
+        ctx.artifacts()
+                .save(
+                        FRAMES_PICTURE,
+                        LandmarkSheet.png(
+                                LandmarkSheet.draw(cells, n, LandmarkSheet.scaleFor(side))));
+        Map<String, Object> about = new LinkedHashMap<>();
+        // binary-artifacts and captions: how a report lists and captions the picture
+        about.put("binary-artifacts", List.of(FRAMES_PICTURE));
+        about.put(
+                "captions",
+                List.of(
+                        String.format(
+                                Locale.ROOT,
+                                "Hard test video 0, frames %d to %d: per-frame predictions red"
+                                        + " (top), warm-start RwR blue (bottom), ground truth"
+                                        + " green",
+                                from,
+                                from + n - 1)));
+        about.put("first-frame", from);
+        result.artifact("video-frames-picture", about);
+    }
+
+    /**
+     * The first frame of the {@code n} consecutive frames over which the prediction error changes
+     * most from frame to frame (summed norms of the change in error, NMF's numerator).
+     */
+    static int flickeriestWindow(double[][] predicted, double[][] truth, int n) {
+        int frames = truth.length;
+        double[] jump = new double[frames];
+        for (int t = 1; t < frames; t++) {
+            double sum = 0;
+            for (int i = 0; i < truth[t].length; i++) {
+                double d =
+                        (predicted[t][i] - truth[t][i]) - (predicted[t - 1][i] - truth[t - 1][i]);
+                sum += d * d;
+            }
+            jump[t] = Math.sqrt(sum);
+        }
+        int best = 0;
+        double bestSum = -1;
+        for (int from = 0; from + n <= frames; from++) {
+            double sum = 0;
+            for (int t = from + 1; t < from + n; t++) {
+                sum += jump[t];
+            }
+            if (sum > bestSum) {
+                bestSum = sum;
+                best = from;
+            }
+        }
+        return best;
     }
 
     private Plot trajectory(FaceVideo video, Map<String, double[][][]> methods) {
@@ -302,13 +393,14 @@ public final class VideoEvaluation {
                     } else {
                         NDArray start = previous.duplicate();
                         start.attach(frame);
+                        UnaryOperator<NDArray> cell = net.cellMap(p, injection);
                         UnaryOperator<NDArray> map;
                         if (method == Method.RWR) {
-                            map = z -> net.cell(p, z, injection);
+                            map = cell;
                         } else {
                             NDArray anchor = start.mul(settings.gamma());
                             double scale = 1 / (1 + settings.gamma());
-                            map = z -> net.cell(p, z, injection).add(anchor).mul(scale);
+                            map = z -> cell.apply(z).add(anchor).mul(scale);
                         }
                         solved = Equilibrium.solve(map, start, budget);
                     }

@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.metaforge.plugins.ldeq.drawing.LandmarkSheet;
 import org.metaforge.plugins.ldeq.model.TestAutodiff;
 import org.metaforge.plugins.ldeq.model.TestSolvers;
 import org.metaforge.sdk.autodiff.Autodiff;
@@ -64,7 +69,7 @@ public class LdeqLearnerTest {
     }
 
     @Test
-    void resumesAfterCancellationToTheSameModel() {
+    void resumesAfterCancellationToTheSameModel() throws Exception {
         LdeqConfig config = SCHEMA.bind(tiny(), "t");
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, byte[]> checkpoints = new HashMap<>();
@@ -88,6 +93,21 @@ public class LdeqLearnerTest {
             float[] b = ModelWeights.decode(m, resumedModel, "resumed").weights().toFloatArray();
             assertArrayEquals(a, b);
             assertEquals(straight.metric("test_nme"), resumed.metric("test_nme"));
+            // the picture of the test faces (4 here): one row of 4 cells of 32 x 5 pixels
+            BufferedImage sheet =
+                    ImageIO.read(
+                            new ByteArrayInputStream(
+                                    plain.artifacts()
+                                            .load(
+                                                    TestRunContext.RUN_KEY,
+                                                    LdeqLearner.STILLS_PICTURE)
+                                            .orElseThrow()));
+            int cell = 32 * LandmarkSheet.scaleFor(32);
+            assertEquals(LandmarkSheet.PAD + 4 * (cell + LandmarkSheet.PAD), sheet.getWidth());
+            assertEquals(2 * LandmarkSheet.PAD + cell, sheet.getHeight());
+            Map<?, ?> about = (Map<?, ?>) straight.artifacts().get("still-faces-picture");
+            assertEquals(List.of(LdeqLearner.STILLS_PICTURE), about.get("binary-artifacts"));
+            assertEquals(1, ((List<?>) about.get("captions")).size(), about.toString());
             assertTrue(straight.metric("test_nme") > 0);
             assertTrue(straight.metric("race_anderson_mean_evaluations") >= 1);
         }

@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.metaforge.plugins.ldeq.drawing.LandmarkSheet;
 import org.metaforge.plugins.ldeq.training.LdeqConfig;
 import org.metaforge.plugins.ldeq.training.LdeqLearner;
 import org.metaforge.plugins.ldeq.training.LdeqLearnerTest;
@@ -27,7 +31,7 @@ class RwrEvaluatorTest {
     }
 
     @Test
-    void evaluatesTheModelOfAnLdeqTrialOnVideos() {
+    void evaluatesTheModelOfAnLdeqTrialOnVideos() throws Exception {
         Map<String, Object> model = LdeqLearnerTest.tiny();
         model.put("steps", 1);
         model.put("solver-race-faces", 0);
@@ -73,6 +77,29 @@ class RwrEvaluatorTest {
             // (the test context binds one solver whatever the budget, so evaluation counts of
             // RwR and per-frame inference are not compared here)
             assertTrue(r.metric("video_mean_evaluations_rwr") >= 1);
+            // the frames of hard video 0 (all 3 here): per-frame row over RwR row
+            BufferedImage frames =
+                    ImageIO.read(
+                            new ByteArrayInputStream(
+                                    ctx[0].artifacts()
+                                            .load(
+                                                    TestRunContext.RUN_KEY,
+                                                    VideoEvaluation.FRAMES_PICTURE)
+                                            .orElseThrow()));
+            int cell = 32 * LandmarkSheet.scaleFor(32);
+            assertEquals(LandmarkSheet.PAD + 3 * (cell + LandmarkSheet.PAD), frames.getWidth());
+            assertEquals(LandmarkSheet.PAD + 2 * (cell + LandmarkSheet.PAD), frames.getHeight());
         }
+    }
+
+    @Test
+    void picksTheWindowWherePredictionsFlickerMost() {
+        // errors: steady, then a jump back and forth at frames 5 and 6, then steady
+        double[][] truth = new double[10][2];
+        double[][] predicted = new double[10][2];
+        predicted[5][0] = 3;
+        // frames 4, 5, 6 hold both jumps (5 - 4 and 6 - 5)
+        assertEquals(4, VideoEvaluation.flickeriestWindow(predicted, truth, 3));
+        assertEquals(0, VideoEvaluation.flickeriestWindow(predicted, truth, 10));
     }
 }
