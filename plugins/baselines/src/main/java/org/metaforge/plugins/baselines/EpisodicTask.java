@@ -117,22 +117,7 @@ public final class EpisodicTask {
             String where) {
         ConfigProblems problems = new ConfigProblems(where);
         checkClasses(problems, trainClasses, testClasses, size.ways());
-        int available = trainClasses.size() * augmentation.factor();
-        if (trainWays > available) {
-            problems.add(
-                    "train-ways",
-                    "is "
-                            + trainWays
-                            + " but meta-training has only "
-                            + available
-                            + " classes ("
-                            + trainClasses.size()
-                            + " train-classes x "
-                            + augmentation.factor()
-                            + " from class-augmentation "
-                            + augmentation.name().toLowerCase(java.util.Locale.ROOT)
-                            + ")");
-        }
+        checkTrainWays(problems, trainWays, trainClasses.size(), augmentation);
         Shape sample = task.train().sampleShape();
         if (augmentation != ClassAugmentation.NONE
                 && (sample.dimension() != 3 || sample.get(1) != sample.get(2))) {
@@ -240,6 +225,33 @@ public final class EpisodicTask {
                             + shared
                             + " with train-classes; meta-test classes must be unseen in"
                             + " meta-training");
+        }
+    }
+
+    /**
+     * Adds the problem of a meta-training episode with more ways than the training classes under
+     * {@code augmentation} provide, naming the field {@code train-ways}.
+     */
+    static void checkTrainWays(
+            ConfigProblems problems,
+            int trainWays,
+            int trainClasses,
+            ClassAugmentation augmentation) {
+        int available = trainClasses * augmentation.factor();
+        if (trainWays > available) {
+            problems.add(
+                    "train-ways",
+                    "is "
+                            + trainWays
+                            + " but meta-training has only "
+                            + available
+                            + " classes ("
+                            + trainClasses
+                            + " train-classes x "
+                            + augmentation.factor()
+                            + " from class-augmentation "
+                            + augmentation.name().toLowerCase(java.util.Locale.ROOT)
+                            + "); lower train-ways or add classes");
         }
     }
 

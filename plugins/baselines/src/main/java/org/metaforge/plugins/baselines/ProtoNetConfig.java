@@ -128,20 +128,7 @@ public record ProtoNetConfig(
     public ProtoNetConfig {
         ConfigProblems problems = new ConfigProblems("config of baselines/protonet");
         EpisodicTask.checkClasses(problems, trainClasses, testClasses, ways);
-        int available = trainClasses.size() * classAugmentation.factor();
-        if (trainWays > available) {
-            problems.add(
-                    "train-ways",
-                    "is "
-                            + trainWays
-                            + " but meta-training has "
-                            + available
-                            + " classes ("
-                            + trainClasses.size()
-                            + " train-classes, x"
-                            + classAugmentation.factor()
-                            + " under class-augmentation); lower train-ways or add classes");
-        }
+        EpisodicTask.checkTrainWays(problems, trainWays, trainClasses.size(), classAugmentation);
         if (trainWays == 1) {
             problems.add("train-ways", "is 1; an episode needs at least 2 classes (0: ways)");
         }

@@ -139,7 +139,7 @@ class ProtoNetLearnerTest {
         c4.put("train-ways", 6);
         ConfigException e4 = assertThrows(ConfigException.class, () -> SCHEMA.bind(c4, "t"));
         assertTrue(
-                e4.getMessage().contains("'train-ways': is 6 but meta-training has 5 classes"),
+                e4.getMessage().contains("'train-ways': is 6 but meta-training has only 5 classes"),
                 e4.getMessage());
         c4.put("class-augmentation", "rotations");
         assertEquals(6, SCHEMA.bind(c4, "t").metaTrainingWays(), "20 classes with rotations");
