@@ -17,13 +17,15 @@ import org.metaforge.framework.Metaforge;
 import org.metaforge.framework.run.ExperimentSpec;
 import org.metaforge.framework.run.RunRecord;
 import org.metaforge.sdk.run.Plot;
+import org.metaforge.sdk.run.RunResult;
 
 /**
  * {@code metaforge compare SPEC... --seeds 1,2,3}: runs every spec under every seed (answering from
  * the store what it already holds) and prints a Markdown table of one metric, mean and sample
  * standard deviation over the seeds, with the wall time each run took when it was computed; with
  * {@code --plot NAME}, also one PNG overlaying that plot of every run (e.g. the HPO methods' best
- * validation accuracy against epochs spent).
+ * validation accuracy against epochs spent). With {@code --paired-with SPEC}, few-shot runs are
+ * also compared with that spec's run of the same seed episode by episode ({@link PairedEpisodes}).
  */
 final class CompareCommand implements MetaforgeCli.Command {
 
@@ -69,6 +71,16 @@ final class CompareCommand implements MetaforgeCli.Command {
                         .argName("FILE")
                         .desc("where --plot writes (default metaforge-out/compare-NAME.png)")
                         .build());
+        o.addOption(
+                Option.builder()
+                        .longOpt("paired-with")
+                        .hasArg()
+                        .argName("SPEC")
+                        .desc(
+                                "few-shot runs: also compare every other spec with SPEC (one of the"
+                                        + " listed specs, by name or file) episode by episode on"
+                                        + " their shared test episodes, seed by seed")
+                        .build());
         return o;
     }
 
@@ -101,6 +113,8 @@ final class CompareCommand implements MetaforgeCli.Command {
                     "--plot-out needs --plot NAME, the plot to overlay (e.g. --plot"
                             + " best-vs-epochs).");
         }
+        String pairedWith = cl.getOptionValue("paired-with");
+        String episodeArtifact = pairedWith == null ? null : PairedEpisodes.artifactFor(metric);
         List<Labeled> plots = new ArrayList<>();
         // Runs without the plot (e.g. a hand-tuned baseline among searches) stay in the table.
         List<String> withoutPlot = new ArrayList<>();
@@ -114,6 +128,16 @@ final class CompareCommand implements MetaforgeCli.Command {
                 mf.plan(spec);
                 specs.add(spec);
             }
+            ExperimentSpec base = pairedWith == null ? null : baseline(specs, cl, pairedWith);
+            if (base != null) {
+                for (ExperimentSpec spec : specs) {
+                    for (long seed : seeds.isEmpty() ? List.of(spec.seed()) : seeds) {
+                        PairedEpisodes.checkSameEpisodes(
+                                spec.withSeed(seed), seeds.isEmpty() ? base : base.withSeed(seed));
+                    }
+                }
+            }
+            Map<String, Map<Long, RunResult>> results = new LinkedHashMap<>();
             List<Row> rows = new ArrayList<>();
             for (ExperimentSpec spec : specs) {
                 List<Long> own = seeds.isEmpty() ? List.of(spec.seed()) : seeds;
@@ -146,6 +170,8 @@ final class CompareCommand implements MetaforgeCli.Command {
                     row = new Row(spec.name(), r.componentId(), row.values(), row.walls());
                     row.values().add(value);
                     row.walls().add(wall);
+                    results.computeIfAbsent(spec.name(), k -> new LinkedHashMap<>())
+                            .put(seed, r.result());
                     cli.err()
                             .printf(
                                     Locale.ROOT,
@@ -160,6 +186,14 @@ final class CompareCommand implements MetaforgeCli.Command {
                 rows.add(row);
             }
             String table = table(metric, rows);
+            if (base != null) {
+                table +=
+                        "\n"
+                                + PairedEpisodes.table(
+                                        metric,
+                                        base.name(),
+                                        paired(specs, base, results, metric, episodeArtifact));
+            }
             cli.out().print(table);
             if (cl.hasOption("out")) {
                 Path out = Path.of(cl.getOptionValue("out"));
@@ -195,6 +229,69 @@ final class CompareCommand implements MetaforgeCli.Command {
             }
             return ExitCode.OK;
         }
+    }
+
+    /** The spec {@code wanted} names among {@code specs}, by name or by the file given. */
+    private static ExperimentSpec baseline(
+            List<ExperimentSpec> specs, CommandLine cl, String wanted) throws BadInputException {
+        for (int i = 0; i < specs.size(); i++) {
+            if (specs.get(i).name().equals(wanted) || cl.getArgList().get(i).equals(wanted)) {
+                return specs.get(i);
+            }
+        }
+        throw new BadInputException(
+                "--paired-with "
+                        + wanted
+                        + ": not one of the specs to compare ("
+                        + String.join(", ", specs.stream().map(ExperimentSpec::name).toList())
+                        + "). Name the baseline by its spec name or file and list it too, e.g."
+                        + " 'metaforge compare a.yaml floor.yaml --paired-with floor.yaml'.");
+    }
+
+    /** Every non-baseline run against the baseline's run of the same seed. */
+    private static List<PairedEpisodes.Row> paired(
+            List<ExperimentSpec> specs,
+            ExperimentSpec base,
+            Map<String, Map<Long, RunResult>> results,
+            String metric,
+            String artifact)
+            throws BadInputException {
+        Map<Long, RunResult> baseRuns = results.get(base.name());
+        List<PairedEpisodes.Row> out = new ArrayList<>();
+        for (ExperimentSpec spec : specs) {
+            if (spec.name().equals(base.name())) {
+                continue;
+            }
+            for (Map.Entry<Long, RunResult> e : results.get(spec.name()).entrySet()) {
+                long seed = e.getKey();
+                // checkSameEpisodes made sure the baseline ran under this seed too
+                RunResult b = baseRuns.get(seed);
+                double[] x =
+                        PairedEpisodes.accuracies(
+                                e.getValue(), artifact, spec.name() + " (seed " + seed + ")");
+                double[] y = PairedEpisodes.accuracies(b, artifact, base.name());
+                if (x.length != y.length) {
+                    throw new BadInputException(
+                            spec.name()
+                                    + " (seed "
+                                    + seed
+                                    + ") was scored on "
+                                    + x.length
+                                    + " episodes and "
+                                    + base.name()
+                                    + " on "
+                                    + y.length
+                                    + "; --paired-with needs the same test episodes.");
+                }
+                out.add(
+                        new PairedEpisodes.Row(
+                                spec.name(),
+                                seed,
+                                e.getValue().metrics().get(metric),
+                                PairedEpisodes.of(x, y)));
+            }
+        }
+        return out;
     }
 
     /** A run's plot, its spec and the legend label of its series. */
