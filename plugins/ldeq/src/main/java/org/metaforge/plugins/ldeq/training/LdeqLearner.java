@@ -206,7 +206,8 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
                                     config.rwrIterations(),
                                     config.rwrGamma(),
                                     config.solver(),
-                                    config.solverConfig()),
+                                    config.solverConfig(),
+                                    VideoEvaluation.FilterTarget.WARM_START),
                             net,
                             s.params,
                             faces(config))

@@ -44,4 +44,10 @@ public record RwrConfig(
                         defaultValue = "solvers/anderson")
                 String solver,
         @Param(value = "the solver's configuration for per-frame inference", defaultValue = "{}")
-                Map<String, Object> solverConfig) {}
+                Map<String, Object> solverConfig,
+        @Param(
+                        value =
+                                "tune the filters to the validation NMF of warm-start or of"
+                                        + " constrained RwR",
+                        defaultValue = "warm-start")
+                VideoEvaluation.FilterTarget filterTarget) {}

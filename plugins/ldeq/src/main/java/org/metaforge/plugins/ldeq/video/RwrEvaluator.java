@@ -107,7 +107,8 @@ public class RwrEvaluator implements Learner<RwrConfig> {
                                 config.rwrIterations(),
                                 config.rwrGamma(),
                                 config.solver(),
-                                config.solverConfig()),
+                                config.solverConfig(),
+                                config.filterTarget()),
                         net,
                         params,
                         LdeqLearner.faces(model))

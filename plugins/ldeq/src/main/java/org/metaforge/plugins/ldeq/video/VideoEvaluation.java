@@ -35,9 +35,10 @@ import org.metaforge.sdk.solver.BoundSolver;
  * point satisfies {@code z - f(z, x_t) = gamma (z_{t-1} - z)}: the equilibrium condition relaxed by
  * a proximity pull towards the previous frame's equilibrium (weight gamma), with the same budget
  * and warm start. The filters' parameters are tuned on separate validation videos (half easy, half
- * hard): the lowest NME among the settings whose NMF is at most warm-start RwR's NMF there (the
- * comparison "NME at equal or lower NMF"); when none is that smooth, the smoothest setting. It
- * plots one hard video's trajectory and draws its frames ({@value #FRAMES_PICTURE}).
+ * hard): the lowest NME among the settings whose NMF is at most warm-start RwR's NMF there, or
+ * constrained RwR's with {@link FilterTarget#CONSTRAINED} (the comparison "NME at equal or lower
+ * NMF"); when none is that smooth, the smoothest setting. It plots one hard video's trajectory and
+ * draws its frames ({@value #FRAMES_PICTURE}).
  */
 public final class VideoEvaluation {
 
@@ -68,7 +69,16 @@ public final class VideoEvaluation {
             int rwrIterations,
             double gamma,
             String solverId,
-            Map<String, Object> solverConfig) {}
+            Map<String, Object> solverConfig,
+            FilterTarget filterTarget) {}
+
+    /** Which RwR variant's validation NMF the filters are tuned to stay at or below. */
+    public enum FilterTarget {
+        /** Warm-start RwR's. */
+        WARM_START,
+        /** Constrained RwR's. */
+        CONSTRAINED
+    }
 
     enum Method {
         PER_FRAME,
@@ -118,7 +128,11 @@ public final class VideoEvaluation {
                         settings.validationVideos(),
                         true));
         double[][][] valPerFrame = infer(validation, Method.PER_FRAME);
-        double rwrNmf = mean(validation, infer(validation, Method.RWR))[1];
+        Method target =
+                settings.filterTarget() == FilterTarget.CONSTRAINED
+                        ? Method.RWR_CONSTRAINED
+                        : Method.RWR;
+        double rwrNmf = mean(validation, infer(validation, target))[1];
         double bestAlpha = tuneEma(validation, valPerFrame, rwrNmf);
         double[] bestEuro = tuneOneEuro(validation, valPerFrame, rwrNmf);
         result.metric("filter_ema_alpha", bestAlpha);
@@ -323,7 +337,9 @@ public final class VideoEvaluation {
     }
 
     private double tuneEma(List<FaceVideo> videos, double[][][] perFrame, double targetNmf) {
-        double[] grid = {1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1};
+        double[] grid = {
+            1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1, 0.07, 0.05
+        };
         double best = Double.NaN;
         double bestScore = Double.POSITIVE_INFINITY;
         double smoothest = grid[0];

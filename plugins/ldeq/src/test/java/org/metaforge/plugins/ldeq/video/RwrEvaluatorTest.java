@@ -1,6 +1,7 @@
 package org.metaforge.plugins.ldeq.video;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -89,6 +90,21 @@ class RwrEvaluatorTest {
             int cell = 32 * LandmarkSheet.scaleFor(32);
             assertEquals(LandmarkSheet.PAD + 3 * (cell + LandmarkSheet.PAD), frames.getWidth());
             assertEquals(LandmarkSheet.PAD + 2 * (cell + LandmarkSheet.PAD), frames.getHeight());
+
+            // Filters tuned to constrained RwR's validation NMF instead: only the filters' target
+            // moves; the unfiltered methods give the same numbers.
+            c.put("filter-target", "constrained");
+            RunResult r2 =
+                    new RwrEvaluator()
+                            .fit(ctx[0], ConfigSchema.of(RwrConfig.class).bind(c, "rwr"), null);
+            assertNotEquals(r.metric("validation_rwr_nmf"), r2.metric("validation_rwr_nmf"));
+            for (String kind : new String[] {"easy", "hard"}) {
+                for (String method :
+                        new String[] {"per_frame", "rwr_warm_start", "rwr_constrained"}) {
+                    String name = "video_" + kind + "_" + method + "_nme";
+                    assertEquals(r.metric(name), r2.metric(name), name);
+                }
+            }
         }
     }
 
