@@ -25,9 +25,6 @@ import org.metaforge.sdk.config.Param;
  * @param trainWays classes per meta-training episode, 0 for {@code ways}
  * @param classAugmentation extra meta-training classes made by rotating the training classes
  * @param pooledBlocks how many of the four conv blocks end in a max-pool
- * @param finetuneSteps Adam steps of test-time fine-tuning on each test episode's support set (0:
- *     none, plain Prototypical Networks); see {@link ProtoFineTune}
- * @param finetuneLr Adam's learning rate for that fine-tuning
  */
 public record ProtoNetConfig(
         @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
@@ -125,23 +122,7 @@ public record ProtoNetConfig(
                         defaultValue = "4",
                         min = 1,
                         max = 4)
-                int pooledBlocks,
-        @Param(
-                        value =
-                                "Adam steps fine-tuning embedding and a prototype-initialised"
-                                        + " linear head on each test episode's support set (0:"
-                                        + " none, plain ProtoNet)",
-                        defaultValue = "0",
-                        min = 0,
-                        max = 100_000)
-                int finetuneSteps,
-        @Param(
-                        value = "Adam learning rate of the test-time fine-tuning",
-                        defaultValue = "0.001",
-                        min = 0,
-                        max = 1,
-                        minExclusive = true)
-                double finetuneLr) {
+                int pooledBlocks) {
 
     /** Checks the class lists against each other and against {@code ways}. */
     public ProtoNetConfig {

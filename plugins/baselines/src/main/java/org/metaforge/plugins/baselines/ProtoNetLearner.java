@@ -53,11 +53,6 @@ import org.pf4j.Extension;
  * evaluation episode with its own support-and-query statistics, as the reference MAML code does,
  * for comparisons under that protocol.
  *
- * <p>{@code finetune-steps > 0} adds test-time fine-tuning ({@link ProtoFineTune}): on each test
- * episode a copy of the embedding and a linear head initialised from the prototypes are trained on
- * the support set before the queries are scored. Meta-validation stays plain ProtoNet, as it only
- * tracks meta-training.
- *
  * <p>A checkpoint every {@code checkpoint-every} episodes holds the weights, Adam's moments, the
  * running statistics and the curves; since episode {@code i} is drawn from its own seeded stream, a
  * killed run resumes and ends with the same numbers as an uninterrupted one.
@@ -106,8 +101,6 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
         List<Episode> validation = data.validationEpisodes(config.validationEpisodes());
         String eval = task.evalName();
         double[] testAcc;
-        double lossBefore = 0;
-        double lossAfter = 0;
         try (LabeledImages.Tensors trainData = data.metaTrain().upload(run);
                 LabeledImages.Tensors valData = data.metaValidation().upload(run);
                 Progress progress =
@@ -161,36 +154,7 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
                 testAcc = new double[test.size()];
                 for (int i = 0; i < test.size(); i++) {
                     ctx.checkCancelled();
-                    if (config.finetuneSteps() == 0) {
-                        testAcc[i] = accuracy(net, s, testData, test.get(i), config, run);
-                    } else {
-                        ProtoFineTune.Outcome o =
-                                ProtoFineTune.run(
-                                        ad,
-                                        net,
-                                        s.w,
-                                        s.state,
-                                        testData,
-                                        test.get(i),
-                                        config.finetuneSteps(),
-                                        config.finetuneLr(),
-                                        config.transductiveBatchNorm(),
-                                        run);
-                        if (!Double.isFinite(o.supportLossAfter())) {
-                            throw new RunFailedException(
-                                    String.format(
-                                            Locale.ROOT,
-                                            "baselines/protonet's test-time fine-tuning diverged"
-                                                    + " on test episode %d (support loss %s);"
-                                                    + " lower finetune-lr (now %.4g).",
-                                            i,
-                                            o.supportLossAfter(),
-                                            config.finetuneLr()));
-                        }
-                        testAcc[i] = o.accuracy();
-                        lossBefore += o.supportLossBefore();
-                        lossAfter += o.supportLossAfter();
-                    }
+                    testAcc[i] = accuracy(net, s, testData, test.get(i), config, run);
                     progress.step(1);
                 }
             }
@@ -206,15 +170,7 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
                         summary.mean(),
                         summary.ci95(),
                         summary.episodes()));
-        return result(
-                config,
-                net,
-                s,
-                eval,
-                summary,
-                testAcc,
-                lossBefore / testAcc.length,
-                lossAfter / testAcc.length);
+        return result(config, net, s, eval, summary, testAcc);
     }
 
     /**
@@ -348,9 +304,7 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
             TrainingState s,
             String eval,
             EpisodeAccuracy summary,
-            double[] testAcc,
-            double finetuneLossBefore,
-            double finetuneLossAfter) {
+            double[] testAcc) {
         int n = s.curve.size();
         double[] x = new double[n];
         double[] acc = new double[n];
@@ -371,11 +325,6 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
                         .metric("parameters", net.parameterCount());
         if (loss.length > 0) {
             out.metric("train_loss", loss[loss.length - 1]);
-        }
-        if (config.finetuneSteps() > 0) {
-            // mean support cross-entropy over the test episodes, before and after fine-tuning
-            out.metric("finetune_support_loss_before", finetuneLossBefore)
-                    .metric("finetune_support_loss_after", finetuneLossAfter);
         }
         String shape = config.ways() + "-way " + config.shots() + "-shot";
         return out.plot(

@@ -1,7 +1,6 @@
 package org.metaforge.plugins.baselines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,41 +96,6 @@ class ProtoNetLearnerTest {
                 running.metric("test_accuracy") != transductive.metric("test_accuracy"),
                 "the two protocols gave identical accuracy " + running.metric("test_accuracy"));
         assertTrue(transductive.metric("test_accuracy") > 0.5);
-    }
-
-    @Test
-    void testTimeFineTuningStartsFromThePrototypesAndLowersTheSupportLoss() {
-        for (boolean transductive : new boolean[] {false, true}) {
-            Map<String, Object> c = small(20);
-            c.put("transductive-batch-norm", transductive);
-            RunResult plain = fit(c, 5);
-            // One step of a vanishing learning rate: the prototype-initialised head predicts
-            // what the prototypes do, episode by episode.
-            c.put("finetune-steps", 1);
-            c.put("finetune-lr", 1e-12);
-            RunResult still = fit(c, 5);
-            assertEquals(
-                    plain.artifacts().get("test_episode_accuracies"),
-                    still.artifacts().get("test_episode_accuracies"),
-                    "transductive " + transductive);
-            assertEquals(
-                    still.metric("finetune_support_loss_before"),
-                    still.metric("finetune_support_loss_after"),
-                    1e-6);
-            c.put("finetune-steps", 10);
-            c.put("finetune-lr", 0.01);
-            RunResult tuned = fit(c, 5);
-            assertEquals(plain.metric("train_loss"), tuned.metric("train_loss"));
-            double before = tuned.metric("finetune_support_loss_before");
-            double after = tuned.metric("finetune_support_loss_after");
-            assertEquals(still.metric("finetune_support_loss_before"), before, 1e-9);
-            assertTrue(after < 0.5 * before, "support loss " + before + " -> " + after);
-            assertTrue(
-                    tuned.metric("test_accuracy") != plain.metric("test_accuracy"),
-                    "fine-tuning changed no prediction");
-            assertTrue(tuned.metric("test_accuracy") > 0.5, "" + tuned.metric("test_accuracy"));
-        }
-        assertFalse(fit(small(1), 5).metrics().containsKey("finetune_support_loss_after"));
     }
 
     @Test
