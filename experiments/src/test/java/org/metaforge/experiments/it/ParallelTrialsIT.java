@@ -118,12 +118,14 @@ class ParallelTrialsIT {
         StringBuilder err = new StringBuilder();
         Thread reader = reader(p, err, null, null);
         // Workers start with the parent and wait for trials; killed while idle, a worker is
-        // replaced without a retry. Kill one shortly after the search hands out its batch, while
-        // both workers run their first trial (about 2 s each), so the kill costs a trial.
+        // replaced without a retry. Kill one after the search hands out its batch, while both
+        // workers run their trials (two each, about 2 s apiece on an idle machine, longer under
+        // load), so the kill costs a trial. 400 ms proved too short on a loaded machine: the
+        // worker was killed before its trial reached it.
         for (int i = 0; i < 6000 && !busy(err, "random search: 0/4 trial"); i++) {
             Thread.sleep(10);
         }
-        Thread.sleep(400);
+        Thread.sleep(1500);
         ProcessHandle victim = workers(p).stream().findFirst().orElse(null);
         assertTrue(victim != null, "a worker started; stderr: " + err);
         victim.destroyForcibly();
