@@ -187,12 +187,19 @@ final class CompareCommand implements MetaforgeCli.Command {
             }
             String table = table(metric, rows);
             if (base != null) {
-                table +=
-                        "\n"
-                                + PairedEpisodes.table(
-                                        metric,
-                                        base.name(),
-                                        paired(specs, base, results, metric, episodeArtifact));
+                String pairedTable;
+                try {
+                    pairedTable =
+                            PairedEpisodes.table(
+                                    metric,
+                                    base.name(),
+                                    paired(specs, base, results, metric, episodeArtifact));
+                } catch (BadInputException e) {
+                    // the runs are done and stored; show their table before the error
+                    cli.out().print(table);
+                    throw e;
+                }
+                table += "\n" + pairedTable;
             }
             cli.out().print(table);
             if (cl.hasOption("out")) {
