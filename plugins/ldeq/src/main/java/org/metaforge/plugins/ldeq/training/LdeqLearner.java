@@ -207,7 +207,8 @@ public class LdeqLearner implements Learner<LdeqConfig>, Benchmarked<LdeqConfig>
                                     config.rwrGamma(),
                                     config.solver(),
                                     config.solverConfig(),
-                                    VideoEvaluation.FilterTarget.WARM_START),
+                                    VideoEvaluation.FilterTarget.WARM_START,
+                                    List.of()),
                             net,
                             s.params,
                             faces(config))

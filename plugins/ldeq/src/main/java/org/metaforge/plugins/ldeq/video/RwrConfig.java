@@ -1,5 +1,6 @@
 package org.metaforge.plugins.ldeq.video;
 
+import java.util.List;
 import java.util.Map;
 import org.metaforge.sdk.config.Param;
 
@@ -50,4 +51,13 @@ public record RwrConfig(
                                 "tune the filters to the validation NMF of warm-start or of"
                                         + " constrained RwR",
                         defaultValue = "warm-start")
-                VideoEvaluation.FilterTarget filterTarget) {}
+                VideoEvaluation.FilterTarget filterTarget,
+        @Param(
+                        value =
+                                "gammas of constrained RwR compared, on the hard test videos, with"
+                                        + " every EMA and One-Euro setting at equal or lower NMF"
+                                        + " (0 is warm start); [] for none",
+                        defaultValue = "[0, 0.5, 1, 2, 3, 5]",
+                        min = 0,
+                        max = 100)
+                List<Double> frontierGammas) {}

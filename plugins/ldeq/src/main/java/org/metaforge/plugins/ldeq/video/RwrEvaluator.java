@@ -108,7 +108,8 @@ public class RwrEvaluator implements Learner<RwrConfig> {
                                 config.rwrGamma(),
                                 config.solver(),
                                 config.solverConfig(),
-                                config.filterTarget()),
+                                config.filterTarget(),
+                                config.frontierGammas()),
                         net,
                         params,
                         LdeqLearner.faces(model))

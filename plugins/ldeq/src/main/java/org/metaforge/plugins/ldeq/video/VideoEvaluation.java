@@ -61,6 +61,9 @@ public final class VideoEvaluation {
      * @param gamma the proximity weight of constrained RwR
      * @param solverId the solver component
      * @param solverConfig its configuration (per-frame inference uses it as is)
+     * @param filterTarget which RwR variant's validation NMF the filters are tuned to
+     * @param frontierGammas the gammas of the trade-off sweep on the hard test videos (0 is warm
+     *     start); empty for none
      */
     public record Settings(
             int videos,
@@ -70,7 +73,24 @@ public final class VideoEvaluation {
             double gamma,
             String solverId,
             Map<String, Object> solverConfig,
-            FilterTarget filterTarget) {}
+            FilterTarget filterTarget,
+            List<Double> frontierGammas) {
+
+        public Settings {
+            frontierGammas = List.copyOf(frontierGammas);
+        }
+    }
+
+    /** The EMA smoothing factors tried, from no smoothing down. */
+    static final double[] EMA_ALPHAS = {
+        1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1, 0.07, 0.05
+    };
+
+    /** The One-Euro minimum cutoffs tried (with every beta of {@link #ONE_EURO_BETAS}). */
+    static final double[] ONE_EURO_CUTOFFS = {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0};
+
+    /** The One-Euro speed coefficients tried. */
+    static final double[] ONE_EURO_BETAS = {0, 0.001, 0.01, 0.1, 1.0};
 
     /** Which RwR variant's validation NMF the filters are tuned to stay at or below. */
     public enum FilterTarget {
@@ -175,6 +195,9 @@ public final class VideoEvaluation {
                 rows.get(e.getKey())[hard ? 3 : 1] = nmeNmf[1];
             }
             if (hard) {
+                if (!settings.frontierGammas().isEmpty()) {
+                    frontier(videos, perFrame, result);
+                }
                 plot = trajectory(videos.get(0), methods);
                 drawFrames(
                         videos.get(0),
@@ -214,6 +237,113 @@ public final class VideoEvaluation {
         result.artifact("rwr_table", table.toString());
         ctx.info("RwR on synthetic videos:\n" + table);
         result.plot("rwr_trajectory", plot);
+    }
+
+    /**
+     * The trade-off between accuracy and smoothness on the hard test videos: RwR at every gamma of
+     * the sweep against every setting of the two filters, each RwR point compared with the best
+     * filter setting (lowest NME) among those at equal or lower NMF on these same videos. Choosing
+     * the filters' parameters on the test videos is an oracle no deployed filter has, so an RwR
+     * point below both filters' fronts beats any tuning of them. Adds the table {@code
+     * rwr_frontier_table}, metrics per gamma and the plot {@code rwr_frontier}.
+     */
+    private void frontier(List<FaceVideo> videos, double[][][] perFrame, RunResult.Builder result) {
+        List<Frontier.Point> ema = new ArrayList<>();
+        for (double a : EMA_ALPHAS) {
+            double[] r = mean(videos, map(perFrame, p -> Filters.ema(p, a)));
+            ema.add(new Frontier.Point(String.format(Locale.ROOT, "alpha %s", a), r[1], r[0]));
+        }
+        List<Frontier.Point> euro = new ArrayList<>();
+        for (double c : ONE_EURO_CUTOFFS) {
+            for (double b : ONE_EURO_BETAS) {
+                double[] r = mean(videos, map(perFrame, p -> Filters.oneEuro(p, c, b, 1.0)));
+                euro.add(
+                        new Frontier.Point(
+                                String.format(Locale.ROOT, "min cutoff %s, beta %s", c, b),
+                                r[1],
+                                r[0]));
+            }
+        }
+        Frontier emaFront = new Frontier(ema);
+        Frontier euroFront = new Frontier(euro);
+        StringBuilder table =
+                new StringBuilder(
+                        String.format(
+                                Locale.ROOT,
+                                "| RwR gamma | RwR NME / NMF | best EMA at NMF <= RwR's | best"
+                                        + " One-Euro at NMF <= RwR's | RwR lower NME than both"
+                                        + " |%n|---|---|---|---|---|%n"));
+        List<Frontier.Point> rwr = new ArrayList<>();
+        int wins = 0;
+        for (double gamma : settings.frontierGammas()) {
+            Method method = gamma == 0 ? Method.RWR : Method.RWR_CONSTRAINED;
+            double[] r = mean(videos, infer(videos, method, gamma, false));
+            rwr.add(new Frontier.Point(String.format(Locale.ROOT, "gamma %s", gamma), r[1], r[0]));
+            Frontier.Point e = emaFront.bestAtOrBelow(r[1]);
+            Frontier.Point o = euroFront.bestAtOrBelow(r[1]);
+            boolean win = (e == null || r[0] < e.nme()) && (o == null || r[0] < o.nme());
+            wins += win ? 1 : 0;
+            String tag = String.format(Locale.ROOT, "%s", gamma).replace('.', 'p');
+            result.metric("video_hard_frontier_gamma_" + tag + "_rwr_nme", r[0]);
+            result.metric("video_hard_frontier_gamma_" + tag + "_rwr_nmf", r[1]);
+            result.metric(
+                    "video_hard_frontier_gamma_" + tag + "_ema_nme",
+                    e == null ? Double.NaN : e.nme());
+            result.metric(
+                    "video_hard_frontier_gamma_" + tag + "_one_euro_nme",
+                    o == null ? Double.NaN : o.nme());
+            table.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s%s | %.3f / %.1f | %s | %s | %s |%n",
+                            gamma,
+                            gamma == 0 ? " (warm start)" : "",
+                            r[0],
+                            r[1],
+                            describe(e),
+                            describe(o),
+                            win ? "yes" : "no"));
+        }
+        table.append(
+                String.format(
+                        Locale.ROOT,
+                        "(%d hard test videos of %d frames, %d solver evaluations per frame; the"
+                                + " filters' settings chosen on these same videos)%n",
+                        videos.size(),
+                        settings.frames(),
+                        settings.rwrIterations()));
+        result.metric("video_hard_frontier_rwr_wins", wins);
+        result.artifact("rwr_frontier_table", table.toString());
+        ctx.info("RwR against the filters' fronts on the hard test videos:\n" + table);
+        double[] pf = mean(videos, perFrame);
+        result.plot(
+                "rwr_frontier",
+                new Plot(
+                        "hard test videos: accuracy against smoothness",
+                        "NMF (lower is smoother)",
+                        "NME (lower is more accurate)",
+                        List.of(
+                                series("EMA, alpha 1 to 0.05", emaFront.points()),
+                                series("One-Euro, Pareto front of its grid", euroFront.pareto()),
+                                series("RwR, gamma sweep", rwr),
+                                new Plot.Series(
+                                        "per-frame", new double[] {pf[1]}, new double[] {pf[0]}))));
+    }
+
+    private static String describe(Frontier.Point p) {
+        return p == null
+                ? "none that smooth"
+                : String.format(Locale.ROOT, "%.3f / %.1f (%s)", p.nme(), p.nmf(), p.label());
+    }
+
+    private static Plot.Series series(String name, List<Frontier.Point> points) {
+        double[] x = new double[points.size()];
+        double[] y = new double[points.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = points.get(i).nmf();
+            y[i] = points.get(i).nme();
+        }
+        return new Plot.Series(name, x, y);
     }
 
     /**
@@ -337,9 +467,7 @@ public final class VideoEvaluation {
     }
 
     private double tuneEma(List<FaceVideo> videos, double[][][] perFrame, double targetNmf) {
-        double[] grid = {
-            1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1, 0.07, 0.05
-        };
+        double[] grid = EMA_ALPHAS;
         double best = Double.NaN;
         double bestScore = Double.POSITIVE_INFINITY;
         double smoothest = grid[0];
@@ -359,8 +487,8 @@ public final class VideoEvaluation {
     }
 
     private double[] tuneOneEuro(List<FaceVideo> videos, double[][][] perFrame, double targetNmf) {
-        double[] cutoffs = {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0};
-        double[] betas = {0, 0.001, 0.01, 0.1, 1.0};
+        double[] cutoffs = ONE_EURO_CUTOFFS;
+        double[] betas = ONE_EURO_BETAS;
         double[] best = null;
         double bestScore = Double.POSITIVE_INFINITY;
         double[] smoothest = null;
@@ -383,6 +511,15 @@ public final class VideoEvaluation {
 
     /** Predictions {@code [video][frame][196]} in pixels, the videos batched frame by frame. */
     double[][][] infer(List<FaceVideo> videos, Method method) {
+        return infer(videos, method, settings.gamma(), true);
+    }
+
+    /**
+     * As {@link #infer(List, Method)} with constrained RwR's weight {@code gamma}; {@code counted}
+     * adds the solver evaluations to the reported means.
+     */
+    private double[][][] infer(
+            List<FaceVideo> videos, Method method, double gamma, boolean counted) {
         int n = videos.size();
         int frames = videos.get(0).frames().size();
         int side = videos.get(0).frames().get(0).width();
@@ -414,14 +551,16 @@ public final class VideoEvaluation {
                         if (method == Method.RWR) {
                             map = cell;
                         } else {
-                            NDArray anchor = start.mul(settings.gamma());
-                            double scale = 1 / (1 + settings.gamma());
+                            NDArray anchor = start.mul(gamma);
+                            double scale = 1 / (1 + gamma);
                             map = z -> cell.apply(z).add(anchor).mul(scale);
                         }
                         solved = Equilibrium.solve(map, start, budget);
                     }
-                    evaluations[method.ordinal()] += solved.solve().evaluations();
-                    frameCounts[method.ordinal()]++;
+                    if (counted) {
+                        evaluations[method.ordinal()] += solved.solve().evaluations();
+                        frameCounts[method.ordinal()]++;
+                    }
                     float[] coords = Heatmaps.coordinates(solved.heatmaps()).toFloatArray();
                     int per = coords.length / n;
                     for (int v = 0; v < n; v++) {

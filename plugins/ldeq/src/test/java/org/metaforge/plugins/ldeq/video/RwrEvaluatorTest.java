@@ -75,6 +75,19 @@ class RwrEvaluatorTest {
             }
             // the ground truth and five methods
             assertEquals(6, r.plots().get("rwr_trajectory").series().size());
+            // The trade-off sweep (default gammas 0, 0.5, ..., 5): gamma 0 is warm start and the
+            // spec's gamma (0.5) is the table's constrained RwR, run again with the same result.
+            assertEquals(
+                    r.metric("video_hard_rwr_warm_start_nme"),
+                    r.metric("video_hard_frontier_gamma_0p0_rwr_nme"));
+            assertEquals(
+                    r.metric("video_hard_rwr_constrained_nmf"),
+                    r.metric("video_hard_frontier_gamma_0p5_rwr_nmf"));
+            assertTrue(r.metric("video_hard_frontier_gamma_5p0_rwr_nmf") > 0);
+            assertEquals(4, r.plots().get("rwr_frontier").series().size());
+            assertTrue(
+                    r.artifacts().get("rwr_frontier_table").toString().contains("| 5.0 |"),
+                    r.artifacts().get("rwr_frontier_table").toString());
             // (the test context binds one solver whatever the budget, so evaluation counts of
             // RwR and per-frame inference are not compared here)
             assertTrue(r.metric("video_mean_evaluations_rwr") >= 1);
