@@ -38,7 +38,9 @@ import org.metaforge.sdk.solver.BoundSolver;
  * hard): the lowest NME among the settings whose NMF is at most warm-start RwR's NMF there, or
  * constrained RwR's with {@link FilterTarget#CONSTRAINED} (the comparison "NME at equal or lower
  * NMF"); when none is that smooth, the smoothest setting. It plots one hard video's trajectory and
- * draws its frames ({@value #FRAMES_PICTURE}).
+ * draws its frames ({@value #FRAMES_PICTURE}). With {@link Settings#frontierGammas} it also sweeps
+ * constrained RwR's gamma on the hard test videos and compares each point with every filter setting
+ * at equal or lower NMF there (the filters' fronts, {@link Frontier}).
  */
 public final class VideoEvaluation {
 
@@ -286,12 +288,13 @@ public final class VideoEvaluation {
             String tag = String.format(Locale.ROOT, "%s", gamma).replace('.', 'p');
             result.metric("video_hard_frontier_gamma_" + tag + "_rwr_nme", r[0]);
             result.metric("video_hard_frontier_gamma_" + tag + "_rwr_nmf", r[1]);
-            result.metric(
-                    "video_hard_frontier_gamma_" + tag + "_ema_nme",
-                    e == null ? Double.NaN : e.nme());
-            result.metric(
-                    "video_hard_frontier_gamma_" + tag + "_one_euro_nme",
-                    o == null ? Double.NaN : o.nme());
+            // a filter with no setting that smooth has no metric here ("none that smooth" below)
+            if (e != null) {
+                result.metric("video_hard_frontier_gamma_" + tag + "_ema_nme", e.nme());
+            }
+            if (o != null) {
+                result.metric("video_hard_frontier_gamma_" + tag + "_one_euro_nme", o.nme());
+            }
             table.append(
                     String.format(
                             Locale.ROOT,
