@@ -1,14 +1,18 @@
 package org.metaforge.plugins.zskt;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.metaforge.sdk.autodiff.Autodiff;
 import org.metaforge.sdk.nn.ModelState;
+import org.metaforge.sdk.nn.Network;
 import org.metaforge.sdk.nn.Sequential;
+import org.metaforge.sdk.run.RunResult;
 import org.metaforge.sdk.testkit.FirstOrderAutodiff;
 
 /**
@@ -19,52 +23,87 @@ class AdversarialStepsTest {
 
     @Test
     void generatorStepsRaiseAndStudentStepsLowerTheDivergence() {
-        Autodiff ad = new FirstOrderAutodiff();
         try (NDManager m = NDManager.newBaseManager()) {
-            Sequential g = Generator.create(8, Fixtures.IMAGE);
-            NDArray gw = g.initialParameters(m, 1);
-            ModelState gState = g.newState(m);
             Teacher teacher = Fixtures.teacher(m, 2, false);
-            Net student = Fixtures.lenet();
-            NDArray sw = student.model().initialParameters(m, 3);
-            ModelState sState = student.model().newState(m);
-            NDArray z = ZeroShotDistiller.noise(m, 16, 8, 4);
-
-            double before = divergence(g, gw, gState, z, teacher, student, sw, sState);
-            NDArray gm = gw.zerosLike();
-            NDArray gv = gw.zerosLike();
-            for (int t = 1; t <= 5; t++) {
-                NDArray grad;
-                try (Autodiff.Tape tape = ad.tape()) {
-                    NDArray gr = ad.requireGradient(gw);
-                    NDArray loss =
-                            ZeroShotSteps.generatorLoss(
-                                    g, gr, gState, z, teacher, teacher.w(), student, sw, sState, 1);
-                    grad = ad.gradient(loss, new NDList(gr), false).get(0);
-                }
-                Adam.clip(grad, 5);
-                Adam.step(gw, gm, gv, grad, t, 1e-2);
-            }
-            double afterGenerator = divergence(g, gw, gState, z, teacher, student, sw, sState);
-            assertTrue(afterGenerator > before, before + " -> " + afterGenerator);
-
-            NDArray x = g.forward(gw, z, gState, true);
-            NDList tOut = teacher.net().forward(teacher.w(), x, teacher.state(), false);
-            NDArray sm = sw.zerosLike();
-            NDArray sv = sw.zerosLike();
-            for (int t = 1; t <= 5; t++) {
-                NDArray grad;
-                try (Autodiff.Tape tape = ad.tape()) {
-                    NDArray sr = ad.requireGradient(sw);
-                    NDArray loss = ZeroShotSteps.studentLoss(student, sr, sState, x, tOut, 1, 0);
-                    grad = ad.gradient(loss, new NDList(sr), false).get(0);
-                }
-                Adam.clip(grad, 5);
-                Adam.step(sw, sm, sv, grad, t, 2e-3);
-            }
-            double afterStudent = divergence(g, gw, gState, z, teacher, student, sw, sState);
-            assertTrue(afterStudent < afterGenerator, afterGenerator + " -> " + afterStudent);
+            play(m, teacher, Fixtures.lenet(), 0);
         }
+    }
+
+    /**
+     * The same with Wide-ResNets, the paper's pairing (a WRN-10-2 teacher, a WRN-10-1 student), and
+     * attention transfer on: their three groups' outputs are matched tap by tap.
+     */
+    @Test
+    void wideResNetsPlayTheSameGameWithAttentionOnTheirThreeGroups() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Net teacherNet = Net.build(Network.WRN, Fixtures.IMAGE, 4, List.of(), false, 10, 2);
+            Net studentNet = Net.build(Network.WRN, Fixtures.IMAGE, 4, List.of(), false, 10, 1);
+            assertEquals(3, studentNet.taps().size());
+            assertTrue(studentNet.attentionCompatible(teacherNet));
+            // the groups' outputs: 16 x 16, 8 x 8, 4 x 4 for 16 x 16 images
+            assertEquals(
+                    List.of(16L, 8L, 4L),
+                    studentNet.tapShapes().stream().map(sh -> sh.get(1)).toList());
+            Teacher teacher =
+                    new Teacher(
+                            teacherNet,
+                            teacherNet.model().initialParameters(m, 2),
+                            teacherNet.model().newState(m),
+                            Fixtures.TEACHER_KEY,
+                            RunResult.builder().build(),
+                            false);
+            play(m, teacher, studentNet, 250);
+        }
+    }
+
+    /**
+     * Five generator steps must raise the divergence on fixed noise; then five student steps on the
+     * generated batch (KL plus {@code beta} times attention) must lower it again.
+     */
+    private static void play(NDManager m, Teacher teacher, Net student, double beta) {
+        Autodiff ad = new FirstOrderAutodiff();
+        Sequential g = Generator.create(8, Fixtures.IMAGE);
+        NDArray gw = g.initialParameters(m, 1);
+        ModelState gState = g.newState(m);
+        NDArray sw = student.model().initialParameters(m, 3);
+        ModelState sState = student.model().newState(m);
+        NDArray z = ZeroShotDistiller.noise(m, 16, 8, 4);
+
+        double before = divergence(g, gw, gState, z, teacher, student, sw, sState);
+        NDArray gm = gw.zerosLike();
+        NDArray gv = gw.zerosLike();
+        for (int t = 1; t <= 5; t++) {
+            NDArray grad;
+            try (Autodiff.Tape tape = ad.tape()) {
+                NDArray gr = ad.requireGradient(gw);
+                NDArray loss =
+                        ZeroShotSteps.generatorLoss(
+                                g, gr, gState, z, teacher, teacher.w(), student, sw, sState, 1);
+                grad = ad.gradient(loss, new NDList(gr), false).get(0);
+            }
+            Adam.clip(grad, 5);
+            Adam.step(gw, gm, gv, grad, t, 1e-2);
+        }
+        double afterGenerator = divergence(g, gw, gState, z, teacher, student, sw, sState);
+        assertTrue(afterGenerator > before, before + " -> " + afterGenerator);
+
+        NDArray x = g.forward(gw, z, gState, true);
+        NDList tOut = teacher.net().forward(teacher.w(), x, teacher.state(), false);
+        assertEquals(1 + student.taps().size(), tOut.size());
+        NDArray sm = sw.zerosLike();
+        NDArray sv = sw.zerosLike();
+        for (int t = 1; t <= 5; t++) {
+            NDArray grad;
+            try (Autodiff.Tape tape = ad.tape()) {
+                NDArray sr = ad.requireGradient(sw);
+                NDArray loss = ZeroShotSteps.studentLoss(student, sr, sState, x, tOut, 1, beta);
+                grad = ad.gradient(loss, new NDList(sr), false).get(0);
+            }
+            Adam.clip(grad, 5);
+            Adam.step(sw, sm, sv, grad, t, 2e-3);
+        }
+        double afterStudent = divergence(g, gw, gState, z, teacher, student, sw, sState);
+        assertTrue(afterStudent < afterGenerator, afterGenerator + " -> " + afterStudent);
     }
 
     private static double divergence(
