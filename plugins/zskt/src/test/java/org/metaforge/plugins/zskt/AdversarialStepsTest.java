@@ -30,8 +30,9 @@ class AdversarialStepsTest {
     }
 
     /**
-     * The same with Wide-ResNets, the paper's pairing (a WRN-10-2 teacher, a WRN-10-1 student), and
-     * attention transfer on: their three groups' outputs are matched tap by tap.
+     * The same with Wide-ResNets, a small version of the paper's pairing (a WRN-10-2 teacher, a
+     * WRN-10-1 student), and attention transfer on: their three groups' outputs are matched tap by
+     * tap, and the student steps lower the attention distance too.
      */
     @Test
     void wideResNetsPlayTheSameGameWithAttentionOnTheirThreeGroups() {
@@ -90,6 +91,7 @@ class AdversarialStepsTest {
         NDArray x = g.forward(gw, z, gState, true);
         NDList tOut = teacher.net().forward(teacher.w(), x, teacher.state(), false);
         assertEquals(1 + student.taps().size(), tOut.size());
+        double attentionBefore = attention(student, sw, sState, x, tOut, beta);
         NDArray sm = sw.zerosLike();
         NDArray sv = sw.zerosLike();
         for (int t = 1; t <= 5; t++) {
@@ -104,6 +106,18 @@ class AdversarialStepsTest {
         }
         double afterStudent = divergence(g, gw, gState, z, teacher, student, sw, sState);
         assertTrue(afterStudent < afterGenerator, afterGenerator + " -> " + afterStudent);
+        if (beta > 0) {
+            double attentionAfter = attention(student, sw, sState, x, tOut, beta);
+            assertTrue(attentionBefore > 0, "attention term " + attentionBefore);
+            assertTrue(attentionAfter < attentionBefore, attentionBefore + " -> " + attentionAfter);
+        }
+    }
+
+    /** The attention-transfer term of the student's loss on {@code x}, or 0 without one. */
+    private static double attention(
+            Net student, NDArray sw, ModelState sState, NDArray x, NDList tOut, double beta) {
+        NDArray at = TransferLosses.attentionLoss(student.forward(sw, x, sState, true), tOut, beta);
+        return at == null ? 0 : at.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
     }
 
     private static double divergence(

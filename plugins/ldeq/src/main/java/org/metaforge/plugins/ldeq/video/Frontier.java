@@ -3,6 +3,8 @@ package org.metaforge.plugins.ldeq.video;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import org.metaforge.sdk.run.Plot;
 
 /**
  * The settings of a smoother (a filter's parameters, RwR's gamma) as points of accuracy against
@@ -12,6 +14,37 @@ final class Frontier {
 
     /** One setting: its label, its mean NMF and its mean NME (percent). */
     record Point(String label, double nmf, double nme) {}
+
+    /**
+     * How one RwR point fares against two filters' fronts.
+     *
+     * @param ema the EMA setting with the lowest NME at an NMF at most RwR's, or null if none is
+     *     that smooth
+     * @param oneEuro the same for the One-Euro filter
+     */
+    record Verdict(Point rwr, Point ema, Point oneEuro) {
+
+        /** Whether at least one filter has a setting as smooth as RwR, so there is a comparison. */
+        boolean comparable() {
+            return ema != null || oneEuro != null;
+        }
+
+        /**
+         * Whether RwR's NME is below that of every comparable filter's best setting at its NMF;
+         * false when no filter is comparable (a point smoother than every filter setting wins
+         * nothing by that alone).
+         */
+        boolean rwrWins() {
+            return comparable()
+                    && (ema == null || rwr.nme() < ema.nme())
+                    && (oneEuro == null || rwr.nme() < oneEuro.nme());
+        }
+
+        /** "yes", "no", or "n/a" when no filter is comparable. */
+        String outcome() {
+            return !comparable() ? "n/a" : rwrWins() ? "yes" : "no";
+        }
+    }
 
     private final List<Point> points;
 
@@ -31,6 +64,11 @@ final class Frontier {
             }
         }
         return best;
+    }
+
+    /** {@code rwr} against the best settings of {@code ema} and {@code oneEuro} at its NMF. */
+    static Verdict judge(Point rwr, Frontier ema, Frontier oneEuro) {
+        return new Verdict(rwr, ema.bestAtOrBelow(rwr.nmf()), oneEuro.bestAtOrBelow(rwr.nmf()));
     }
 
     /**
@@ -53,5 +91,23 @@ final class Frontier {
 
     List<Point> points() {
         return points;
+    }
+
+    /** A table cell: "NME / NMF (label)", or "none that smooth" for null. */
+    static String describe(Point p) {
+        return p == null
+                ? "none that smooth"
+                : String.format(Locale.ROOT, "%.3f / %.1f (%s)", p.nme(), p.nmf(), p.label());
+    }
+
+    /** The points as a plot series, NMF on x and NME on y, in the order given. */
+    static Plot.Series series(String name, List<Point> points) {
+        double[] x = new double[points.size()];
+        double[] y = new double[points.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = points.get(i).nmf();
+            y[i] = points.get(i).nme();
+        }
+        return new Plot.Series(name, x, y);
     }
 }

@@ -79,20 +79,21 @@ public final class VideoEvaluation {
             List<Double> frontierGammas) {
 
         public Settings {
-            frontierGammas = List.copyOf(frontierGammas);
+            // sorted and without repeats: one table row, one metric set and one plotted point each
+            frontierGammas = frontierGammas.stream().distinct().sorted().toList();
         }
     }
 
     /** The EMA smoothing factors tried, from no smoothing down. */
-    static final double[] EMA_ALPHAS = {
+    private static final double[] EMA_ALPHAS = {
         1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1, 0.07, 0.05
     };
 
     /** The One-Euro minimum cutoffs tried (with every beta of {@link #ONE_EURO_BETAS}). */
-    static final double[] ONE_EURO_CUTOFFS = {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0};
+    private static final double[] ONE_EURO_CUTOFFS = {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0};
 
     /** The One-Euro speed coefficients tried. */
-    static final double[] ONE_EURO_BETAS = {0, 0.001, 0.01, 0.1, 1.0};
+    private static final double[] ONE_EURO_BETAS = {0, 0.001, 0.01, 0.1, 1.0};
 
     /** Which RwR variant's validation NMF the filters are tuned to stay at or below. */
     public enum FilterTarget {
@@ -246,8 +247,9 @@ public final class VideoEvaluation {
      * the sweep against every setting of the two filters, each RwR point compared with the best
      * filter setting (lowest NME) among those at equal or lower NMF on these same videos. Choosing
      * the filters' parameters on the test videos is an oracle no deployed filter has, so an RwR
-     * point below both filters' fronts beats any tuning of them. Adds the table {@code
-     * rwr_frontier_table}, metrics per gamma and the plot {@code rwr_frontier}.
+     * point below both filters' fronts beats every setting of the grids tried (15 EMA alphas, 40
+     * One-Euro settings). A point smoother than every filter setting is "n/a", not a win. Adds the
+     * table {@code rwr_frontier_table}, metrics per gamma and the plot {@code rwr_frontier}.
      */
     private void frontier(List<FaceVideo> videos, double[][][] perFrame, RunResult.Builder result) {
         List<Frontier.Point> ema = new ArrayList<>();
@@ -280,20 +282,21 @@ public final class VideoEvaluation {
         for (double gamma : settings.frontierGammas()) {
             Method method = gamma == 0 ? Method.RWR : Method.RWR_CONSTRAINED;
             double[] r = mean(videos, infer(videos, method, gamma, false));
-            rwr.add(new Frontier.Point(String.format(Locale.ROOT, "gamma %s", gamma), r[1], r[0]));
-            Frontier.Point e = emaFront.bestAtOrBelow(r[1]);
-            Frontier.Point o = euroFront.bestAtOrBelow(r[1]);
-            boolean win = (e == null || r[0] < e.nme()) && (o == null || r[0] < o.nme());
-            wins += win ? 1 : 0;
+            Frontier.Point point =
+                    new Frontier.Point(String.format(Locale.ROOT, "gamma %s", gamma), r[1], r[0]);
+            rwr.add(point);
+            Frontier.Verdict v = Frontier.judge(point, emaFront, euroFront);
+            wins += v.rwrWins() ? 1 : 0;
             String tag = String.format(Locale.ROOT, "%s", gamma).replace('.', 'p');
             result.metric("video_hard_frontier_gamma_" + tag + "_rwr_nme", r[0]);
             result.metric("video_hard_frontier_gamma_" + tag + "_rwr_nmf", r[1]);
             // a filter with no setting that smooth has no metric here ("none that smooth" below)
-            if (e != null) {
-                result.metric("video_hard_frontier_gamma_" + tag + "_ema_nme", e.nme());
+            if (v.ema() != null) {
+                result.metric("video_hard_frontier_gamma_" + tag + "_ema_nme", v.ema().nme());
             }
-            if (o != null) {
-                result.metric("video_hard_frontier_gamma_" + tag + "_one_euro_nme", o.nme());
+            if (v.oneEuro() != null) {
+                result.metric(
+                        "video_hard_frontier_gamma_" + tag + "_one_euro_nme", v.oneEuro().nme());
             }
             table.append(
                     String.format(
@@ -303,15 +306,16 @@ public final class VideoEvaluation {
                             gamma == 0 ? " (warm start)" : "",
                             r[0],
                             r[1],
-                            describe(e),
-                            describe(o),
-                            win ? "yes" : "no"));
+                            Frontier.describe(v.ema()),
+                            Frontier.describe(v.oneEuro()),
+                            v.outcome()));
         }
         table.append(
                 String.format(
                         Locale.ROOT,
-                        "(%d hard test videos of %d frames, %d solver evaluations per frame; the"
-                                + " filters' settings chosen on these same videos)%n",
+                        "(%d hard test videos of %d frames; RwR at most %d solver evaluations per"
+                                + " frame after the first; the filters' settings chosen on these"
+                                + " same videos)%n",
                         videos.size(),
                         settings.frames(),
                         settings.rwrIterations()));
@@ -326,27 +330,12 @@ public final class VideoEvaluation {
                         "NMF (lower is smoother)",
                         "NME (lower is more accurate)",
                         List.of(
-                                series("EMA, alpha 1 to 0.05", emaFront.points()),
-                                series("One-Euro, Pareto front of its grid", euroFront.pareto()),
-                                series("RwR, gamma sweep", rwr),
+                                Frontier.series("EMA, alpha 1 to 0.05", emaFront.points()),
+                                Frontier.series(
+                                        "One-Euro, Pareto front of its grid", euroFront.pareto()),
+                                Frontier.series("RwR, gamma sweep", rwr),
                                 new Plot.Series(
                                         "per-frame", new double[] {pf[1]}, new double[] {pf[0]}))));
-    }
-
-    private static String describe(Frontier.Point p) {
-        return p == null
-                ? "none that smooth"
-                : String.format(Locale.ROOT, "%.3f / %.1f (%s)", p.nme(), p.nmf(), p.label());
-    }
-
-    private static Plot.Series series(String name, List<Frontier.Point> points) {
-        double[] x = new double[points.size()];
-        double[] y = new double[points.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = points.get(i).nmf();
-            y[i] = points.get(i).nme();
-        }
-        return new Plot.Series(name, x, y);
     }
 
     /**

@@ -83,7 +83,10 @@ class RwrEvaluatorTest {
             assertEquals(
                     r.metric("video_hard_rwr_constrained_nmf"),
                     r.metric("video_hard_frontier_gamma_0p5_rwr_nmf"));
-            assertTrue(r.metric("video_hard_frontier_gamma_5p0_rwr_nmf") > 0);
+            // and the sweep's own gamma reaches the solve: gamma 5 pulls harder than 0.5
+            assertNotEquals(
+                    r.metric("video_hard_frontier_gamma_0p5_rwr_nmf"),
+                    r.metric("video_hard_frontier_gamma_5p0_rwr_nmf"));
             assertEquals(4, r.plots().get("rwr_frontier").series().size());
             assertTrue(
                     r.artifacts().get("rwr_frontier_table").toString().contains("| 5.0 |"),
@@ -119,6 +122,22 @@ class RwrEvaluatorTest {
                 }
             }
         }
+    }
+
+    @Test
+    void sweepGammasAreSortedWithoutRepeats() {
+        VideoEvaluation.Settings s =
+                new VideoEvaluation.Settings(
+                        1,
+                        1,
+                        2,
+                        1,
+                        0.5,
+                        "solvers/anderson",
+                        Map.of(),
+                        VideoEvaluation.FilterTarget.WARM_START,
+                        List.of(3.0, 0.0, 3.0, 1.0));
+        assertEquals(List.of(0.0, 1.0, 3.0), s.frontierGammas());
     }
 
     @Test
