@@ -1,5 +1,6 @@
 package org.metaforge.experiments.report;
 
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -220,12 +221,76 @@ final class HtmlReport {
             return;
         }
         artifacts.forEach(
-                (name, value) ->
-                        html.append("<h3>")
-                                .append(escape(name))
-                                .append("</h3>\n<pre>")
+                (name, value) -> {
+                    html.append("<h3>").append(escape(name)).append("</h3>\n");
+                    if (value instanceof String text) {
+                        html.append(text(text));
+                    } else {
+                        html.append("<pre>")
                                 .append(escape(ResultJson.prettyText(value)))
-                                .append("</pre>\n"));
+                                .append("</pre>\n");
+                    }
+                });
+    }
+
+    /**
+     * A text artefact as the page shows it: its Markdown table rows (lines starting with {@code |})
+     * as an HTML table, the first row as the header and {@code |---|} rows dropped; every other run
+     * of lines as preformatted text, with its line breaks.
+     */
+    static String text(String text) {
+        StringBuilder out = new StringBuilder();
+        List<String> rows = new ArrayList<>();
+        StringBuilder plain = new StringBuilder();
+        for (String line : text.split("\\R", -1)) {
+            if (line.startsWith("|")) {
+                flushPlain(out, plain);
+                rows.add(line);
+            } else {
+                flushTable(out, rows);
+                plain.append(line).append('\n');
+            }
+        }
+        flushTable(out, rows);
+        flushPlain(out, plain);
+        return out.toString();
+    }
+
+    private static void flushPlain(StringBuilder out, StringBuilder plain) {
+        String body = plain.toString().strip();
+        if (!body.isEmpty()) {
+            out.append("<pre>").append(escape(body)).append("</pre>\n");
+        }
+        plain.setLength(0);
+    }
+
+    private static void flushTable(StringBuilder out, List<String> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        out.append("<table>\n");
+        boolean header = true;
+        for (String row : rows) {
+            if (row.matches("\\|[\\s|:-]*\\|?")) {
+                continue;
+            }
+            String cellTag = header ? "th" : "td";
+            out.append("<tr>");
+            String inner = row.substring(1, row.endsWith("|") ? row.length() - 1 : row.length());
+            for (String cell : inner.split("\\|", -1)) {
+                out.append('<')
+                        .append(cellTag)
+                        .append('>')
+                        .append(escape(cell.strip()))
+                        .append("</")
+                        .append(cellTag)
+                        .append('>');
+            }
+            out.append("</tr>\n");
+            header = false;
+        }
+        out.append("</table>\n");
+        rows.clear();
     }
 
     private static void events(StringBuilder html, List<String> events) {

@@ -261,6 +261,19 @@ class RunReportWriterTest {
     }
 
     @Test
+    void textArtifactsShowTheirLinesAndTheirMarkdownTablesAsTables() {
+        String html =
+                HtmlReport.text(
+                        "before\n| method | NME |\n|---|---|\n| a<b | 7.1 |\n| c | 8.2 |\n(2 videos)");
+        assertEquals(
+                "<pre>before</pre>\n<table>\n<tr><th>method</th><th>NME</th></tr>\n"
+                        + "<tr><td>a&lt;b</td><td>7.1</td></tr>\n<tr><td>c</td><td>8.2</td></tr>\n"
+                        + "</table>\n<pre>(2 videos)</pre>\n",
+                html);
+        assertEquals("<pre>line 1\nline 2</pre>\n", HtmlReport.text("line 1\nline 2\n"));
+    }
+
+    @Test
     void reportEscapesTextFromTheData() throws IOException {
         writer.write(sampleRecord(false), "<b>spec</b>", dir);
         String html = Files.readString(dir.resolve("report.html"), StandardCharsets.UTF_8);
