@@ -12,8 +12,17 @@ import org.metaforge.sdk.run.Plot;
  */
 final class Frontier {
 
-    /** One setting: its label, its mean NMF and its mean NME (percent). */
-    record Point(String label, double nmf, double nme) {}
+    /**
+     * One setting: its label, its parameters (e.g. a filter's; may be empty), its mean NMF and its
+     * mean NME (percent).
+     */
+    record Point(String label, double[] setting, double nmf, double nme) {
+
+        /** A point without parameters. */
+        Point(String label, double nmf, double nme) {
+            this(label, new double[0], nmf, nme);
+        }
+    }
 
     /**
      * How one RwR point fares against two filters' fronts.
@@ -59,7 +68,24 @@ final class Frontier {
     Point bestAtOrBelow(double nmf) {
         Point best = null;
         for (Point p : points) {
-            if (p.nmf() <= nmf && (best == null || p.nme() < best.nme())) {
+            if (p.nmf() <= nmf
+                    && p.nme() < (best == null ? Double.POSITIVE_INFINITY : best.nme())) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The first setting with the lowest NMF (the first point when no NMF is a number): the fallback
+     * of a tuning that no setting satisfies.
+     */
+    Point smoothest() {
+        Point best = points.get(0);
+        double lowest = Double.POSITIVE_INFINITY;
+        for (Point p : points) {
+            if (p.nmf() < lowest) {
+                lowest = p.nmf();
                 best = p;
             }
         }

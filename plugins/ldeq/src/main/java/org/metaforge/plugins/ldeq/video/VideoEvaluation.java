@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -156,8 +157,8 @@ public final class VideoEvaluation {
                         ? Method.RWR_CONSTRAINED
                         : Method.RWR;
         double rwrNmf = mean(validation, infer(validation, target))[1];
-        double bestAlpha = tuneEma(validation, valPerFrame, rwrNmf);
-        double[] bestEuro = tuneOneEuro(validation, valPerFrame, rwrNmf);
+        double bestAlpha = tune(emaFront(validation, valPerFrame), rwrNmf)[0];
+        double[] bestEuro = tune(oneEuroFront(validation, valPerFrame), rwrNmf);
         result.metric("filter_ema_alpha", bestAlpha);
         result.metric("filter_one_euro_min_cutoff", bestEuro[0]);
         result.metric("filter_one_euro_beta", bestEuro[1]);
@@ -199,7 +200,11 @@ public final class VideoEvaluation {
             }
             if (hard) {
                 if (!settings.frontierGammas().isEmpty()) {
-                    frontier(videos, perFrame, result);
+                    // the table's two RwR runs are sweep points already: gamma 0 and the spec's
+                    Map<Double, double[][][]> known = new HashMap<>();
+                    known.put(settings.gamma(), methods.get("RwR (constrained)"));
+                    known.put(0.0, methods.get("RwR (warm start)"));
+                    frontier(videos, perFrame, known, result);
                 }
                 plot = trajectory(videos.get(0), methods);
                 drawFrames(
@@ -251,25 +256,13 @@ public final class VideoEvaluation {
      * One-Euro settings). A point smoother than every filter setting is "n/a", not a win. Adds the
      * table {@code rwr_frontier_table}, metrics per gamma and the plot {@code rwr_frontier}.
      */
-    private void frontier(List<FaceVideo> videos, double[][][] perFrame, RunResult.Builder result) {
-        List<Frontier.Point> ema = new ArrayList<>();
-        for (double a : EMA_ALPHAS) {
-            double[] r = mean(videos, map(perFrame, p -> Filters.ema(p, a)));
-            ema.add(new Frontier.Point(String.format(Locale.ROOT, "alpha %s", a), r[1], r[0]));
-        }
-        List<Frontier.Point> euro = new ArrayList<>();
-        for (double c : ONE_EURO_CUTOFFS) {
-            for (double b : ONE_EURO_BETAS) {
-                double[] r = mean(videos, map(perFrame, p -> Filters.oneEuro(p, c, b, 1.0)));
-                euro.add(
-                        new Frontier.Point(
-                                String.format(Locale.ROOT, "min cutoff %s, beta %s", c, b),
-                                r[1],
-                                r[0]));
-            }
-        }
-        Frontier emaFront = new Frontier(ema);
-        Frontier euroFront = new Frontier(euro);
+    private void frontier(
+            List<FaceVideo> videos,
+            double[][][] perFrame,
+            Map<Double, double[][][]> known,
+            RunResult.Builder result) {
+        Frontier emaFront = emaFront(videos, perFrame);
+        Frontier euroFront = oneEuroFront(videos, perFrame);
         StringBuilder table =
                 new StringBuilder(
                         String.format(
@@ -281,7 +274,11 @@ public final class VideoEvaluation {
         int wins = 0;
         for (double gamma : settings.frontierGammas()) {
             Method method = gamma == 0 ? Method.RWR : Method.RWR_CONSTRAINED;
-            double[] r = mean(videos, infer(videos, method, gamma, false));
+            double[][][] predictions = known.get(gamma);
+            if (predictions == null) {
+                predictions = infer(videos, method, gamma, false);
+            }
+            double[] r = mean(videos, predictions);
             Frontier.Point point =
                     new Frontier.Point(String.format(Locale.ROOT, "gamma %s", gamma), r[1], r[0]);
             rwr.add(point);
@@ -458,47 +455,48 @@ public final class VideoEvaluation {
         return new double[] {nme / videos.size(), nmf / videos.size()};
     }
 
-    private double tuneEma(List<FaceVideo> videos, double[][][] perFrame, double targetNmf) {
-        double[] grid = EMA_ALPHAS;
-        double best = Double.NaN;
-        double bestScore = Double.POSITIVE_INFINITY;
-        double smoothest = grid[0];
-        double smoothestNmf = Double.POSITIVE_INFINITY;
-        for (double a : grid) {
+    /** Every EMA setting of the grid on {@code videos}, in grid order; a setting is {alpha}. */
+    private static Frontier emaFront(List<FaceVideo> videos, double[][][] perFrame) {
+        List<Frontier.Point> points = new ArrayList<>();
+        for (double a : EMA_ALPHAS) {
             double[] r = mean(videos, map(perFrame, p -> Filters.ema(p, a)));
-            if (r[1] <= targetNmf && r[0] < bestScore) {
-                bestScore = r[0];
-                best = a;
-            }
-            if (r[1] < smoothestNmf) {
-                smoothestNmf = r[1];
-                smoothest = a;
-            }
+            points.add(
+                    new Frontier.Point(
+                            String.format(Locale.ROOT, "alpha %s", a),
+                            new double[] {a},
+                            r[1],
+                            r[0]));
         }
-        return Double.isNaN(best) ? smoothest : best;
+        return new Frontier(points);
     }
 
-    private double[] tuneOneEuro(List<FaceVideo> videos, double[][][] perFrame, double targetNmf) {
-        double[] cutoffs = ONE_EURO_CUTOFFS;
-        double[] betas = ONE_EURO_BETAS;
-        double[] best = null;
-        double bestScore = Double.POSITIVE_INFINITY;
-        double[] smoothest = null;
-        double smoothestNmf = Double.POSITIVE_INFINITY;
-        for (double c : cutoffs) {
-            for (double b : betas) {
+    /**
+     * Every One-Euro setting of the grid on {@code videos}, in grid order; a setting is {min
+     * cutoff, beta}.
+     */
+    private static Frontier oneEuroFront(List<FaceVideo> videos, double[][][] perFrame) {
+        List<Frontier.Point> points = new ArrayList<>();
+        for (double c : ONE_EURO_CUTOFFS) {
+            for (double b : ONE_EURO_BETAS) {
                 double[] r = mean(videos, map(perFrame, p -> Filters.oneEuro(p, c, b, 1.0)));
-                if (r[1] <= targetNmf && r[0] < bestScore) {
-                    bestScore = r[0];
-                    best = new double[] {c, b};
-                }
-                if (r[1] < smoothestNmf) {
-                    smoothestNmf = r[1];
-                    smoothest = new double[] {c, b};
-                }
+                points.add(
+                        new Frontier.Point(
+                                String.format(Locale.ROOT, "min cutoff %s, beta %s", c, b),
+                                new double[] {c, b},
+                                r[1],
+                                r[0]));
             }
         }
-        return best != null ? best : smoothest;
+        return new Frontier(points);
+    }
+
+    /**
+     * The parameters of the setting with the lowest NME at an NMF at most {@code targetNmf}, or of
+     * the smoothest setting when none is that smooth.
+     */
+    private static double[] tune(Frontier front, double targetNmf) {
+        Frontier.Point best = front.bestAtOrBelow(targetNmf);
+        return (best != null ? best : front.smoothest()).setting();
     }
 
     /** Predictions {@code [video][frame][196]} in pixels, the videos batched frame by frame. */
