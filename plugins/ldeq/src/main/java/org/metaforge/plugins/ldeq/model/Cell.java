@@ -2,6 +2,8 @@ package org.metaforge.plugins.ldeq.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -95,6 +97,38 @@ final class Cell implements UnaryOperator<NDArray> {
             out.attach(home);
             return out;
         }
+    }
+
+    /**
+     * The convolutions one evaluation of {@link #apply} runs, in its order: the heatmaps' share of
+     * the first 1x1 convolution (the injection's is computed once per solve), then per level its
+     * 3x3 block, the way down, the level below, the way up, the merge as two 1x1 convolutions (full
+     * and half resolution) and the 5x5 refinement, then the head. Keep it in step with {@link
+     * #apply} and {@link #level}.
+     */
+    static List<Convolution> convolutions(LdeqNetwork net) {
+        List<Convolution> out = new ArrayList<>();
+        out.add(net.tailBlock().convolution(0, net.architecture().landmarks()));
+        levelConvolutions(net, 0, out);
+        out.add(net.headBlock().convolution());
+        return out;
+    }
+
+    private static void levelConvolutions(LdeqNetwork net, int k, List<Convolution> out) {
+        out.add(net.sameBlock(k).convolution());
+        out.add(net.upChannelsBlock(k).convolution());
+        if (k + 1 < net.architecture().hourglassDepth()) {
+            levelConvolutions(net, k + 1, out);
+        } else {
+            out.add(net.bottleneckBlock().convolution());
+        }
+        out.add(net.downChannelsBlock(k).convolution());
+        int w = net.architecture().width(k);
+        Convolution skip = net.mergeBlock(k).convolution(0, w);
+        out.add(skip);
+        Convolution low = net.mergeBlock(k).convolution(w, 2 * w);
+        out.add(new Convolution(low.in(), low.side() / 2, low.out(), low.kernel(), low.stride()));
+        out.add(net.refineBlock(k).convolution());
     }
 
     /** Hourglass level {@code k} of {@code x}, which it frees. */

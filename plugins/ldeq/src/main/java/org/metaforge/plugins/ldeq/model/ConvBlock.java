@@ -41,6 +41,7 @@ final class ConvBlock {
     private final int out;
     private final int kernel;
     private final int stride;
+    private final int side;
     private final int outSide;
     private final int groups;
 
@@ -66,6 +67,7 @@ final class ConvBlock {
         this.out = out;
         this.kernel = kernel;
         this.stride = stride;
+        this.side = side;
         this.outSide = (int) layout.outputShape().get(1);
         this.groups = groups;
     }
@@ -81,6 +83,27 @@ final class ConvBlock {
 
     long parameterCount() {
         return layout.parameterCount();
+    }
+
+    /** The block's convolution over input channels {@code [from, to)}. */
+    Convolution convolution(int from, int to) {
+        return new Convolution(to - from, side, out, kernel, stride);
+    }
+
+    /** The block's whole convolution. */
+    Convolution convolution() {
+        return convolution(0, in);
+    }
+
+    /**
+     * The convolution every block runs: weight {@code w}, bias {@code b} (null for none), the
+     * block's stride, padding {@code (kernel - 1) / 2}.
+     */
+    static NDArray convolve(NDArray x, NDArray w, NDArray b, int stride) {
+        long p = (w.getShape().get(2) - 1) / 2;
+        return Conv2d.conv2d(
+                        x, w, b, new Shape(stride, stride), new Shape(p, p), new Shape(1, 1), 1)
+                .singletonOrThrow();
     }
 
     /**
@@ -157,16 +180,7 @@ final class ConvBlock {
 
         /** The block's convolution with another weight and bias (null for none). */
         NDArray convolve(NDArray x, NDArray w, NDArray b) {
-            long p = (block.kernel - 1) / 2;
-            return Conv2d.conv2d(
-                            x,
-                            w,
-                            b,
-                            new Shape(block.stride, block.stride),
-                            new Shape(p, p),
-                            new Shape(1, 1),
-                            1)
-                    .singletonOrThrow();
+            return ConvBlock.convolve(x, w, b, block.stride);
         }
 
         /**

@@ -185,6 +185,22 @@ public final class LdeqNetwork {
         }
     }
 
+    /**
+     * The convolutions one cell evaluation runs, in order (the injection's share of the first one
+     * excluded: it is computed once per solve), for the benchmark's convolution floor.
+     */
+    public List<Convolution> cellConvolutions() {
+        return Cell.convolutions(this);
+    }
+
+    /**
+     * The convolution every block runs, on {@code x}'s manager: weight {@code w} (out, in, k, k),
+     * bias {@code b} (null for none), padding {@code (k - 1) / 2}.
+     */
+    public static NDArray convolve(NDArray x, NDArray w, NDArray b, int stride) {
+        return ConvBlock.convolve(x, w, b, stride);
+    }
+
     private void checkParameters(NDArray params) {
         Shape s = params.getShape();
         DataType t = params.getDataType();

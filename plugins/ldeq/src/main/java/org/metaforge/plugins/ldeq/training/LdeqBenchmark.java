@@ -1,6 +1,8 @@
 package org.metaforge.plugins.ldeq.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.metaforge.plugins.ldeq.face.FaceGenerator;
 import org.metaforge.plugins.ldeq.face.FaceImage;
+import org.metaforge.plugins.ldeq.model.Convolution;
 import org.metaforge.plugins.ldeq.model.LdeqNetwork;
 import org.metaforge.sdk.config.ConfigSchema;
 import org.metaforge.sdk.metric.ResidentMemory;
@@ -17,10 +20,10 @@ import org.metaforge.sdk.solver.BoundSolver;
 
 /**
  * Measures, in one process, at the spec's architecture: inference speed (milliseconds per image and
- * frames per second at batch 1 and 8) with each solver at a fixed number of cell evaluations, and
- * the peak resident memory of training steps at 5 and at 20 solver iterations in implicit mode (no
- * graph through the solver: flat) and with 5 and 20 unrolled iterations in explicit mode (the graph
- * holds every iteration: grows).
+ * frames per second at batch 1 and 8) with each solver at a fixed number of cell evaluations,
+ * against the floor the convolutions alone set, and the peak resident memory of training steps at 5
+ * and at 20 solver iterations in implicit mode (no graph through the solver: flat) and with 5 and
+ * 20 unrolled iterations in explicit mode (the graph holds every iteration: grows).
  */
 final class LdeqBenchmark {
 
@@ -56,6 +59,27 @@ final class LdeqBenchmark {
         solvers.put("fixed_point", "solvers/fixed-point");
         solvers.put("anderson", "solvers/anderson");
         solvers.put("broyden", "solvers/broyden");
+        double[] floor = new double[BATCHES.length];
+        for (int b = 0; b < BATCHES.length; b++) {
+            floor[b] = convolutionFloorMs(ctx, net, BATCHES[b]);
+            out.metric("convolution_floor_ms_per_image_batch" + BATCHES[b], floor[b]);
+        }
+        List<Convolution> convs = net.cellConvolutions();
+        long macs = convs.stream().mapToLong(k -> k.macs(1)).sum();
+        lines.add(
+                String.format(
+                        Locale.ROOT,
+                        "%-12s  batch 1: %7.1f ms/image, batch 8: %7.1f ms/image: the cell's %d"
+                                + " convolutions (%.3f GMAC per image and evaluation) timed one by"
+                                + " one, times %d (%.1f and %.1f GMAC/s)",
+                        "convolutions",
+                        floor[0],
+                        floor[1],
+                        convs.size(),
+                        macs / 1e9,
+                        INFERENCE_ITERATIONS,
+                        INFERENCE_ITERATIONS * macs / floor[0] / 1e6,
+                        INFERENCE_ITERATIONS * macs / floor[1] / 1e6));
         for (Map.Entry<String, String> e : solvers.entrySet()) {
             BoundSolver solver = ctx.solver(e.getValue(), exactly(INFERENCE_ITERATIONS));
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-12s", e.getKey()));
@@ -66,10 +90,11 @@ final class LdeqBenchmark {
                 line.append(
                         String.format(
                                 Locale.ROOT,
-                                "  batch %d: %7.1f ms/image (%6.1f fps)",
+                                "  batch %d: %7.1f ms/image (%6.1f fps, %.2fx the convolutions)",
                                 batch,
                                 ms,
-                                1000 / ms));
+                                1000 / ms,
+                                ms / floor[batch == 1 ? 0 : 1]));
             }
             lines.add(line.toString());
         }
@@ -120,6 +145,38 @@ final class LdeqBenchmark {
         }
         lines.forEach(ctx::info);
         return out.artifact("lines", lines).build();
+    }
+
+    /**
+     * A floor under inference: milliseconds per image that the cell's convolutions alone take over
+     * {@link #INFERENCE_ITERATIONS} evaluations, each convolution timed on its own (random input
+     * and weights of its shape, warmed up, best of three rounds). No solver, normalisation or
+     * activation, nor the stem, so inference cannot be faster than this with this engine's
+     * convolution kernels.
+     */
+    private static double convolutionFloorMs(RunContext ctx, LdeqNetwork net, int batch) {
+        double perEvaluation = 0;
+        for (Convolution k : net.cellConvolutions()) {
+            ctx.checkCancelled();
+            try (NDManager m = ctx.manager().newSubManager()) {
+                NDArray x = m.randomNormal(new Shape(batch, k.in(), k.side(), k.side()));
+                NDArray w = m.randomNormal(new Shape(k.out(), k.in(), k.kernel(), k.kernel()));
+                int repeats = 20;
+                double best = Double.POSITIVE_INFINITY;
+                for (int round = 0; round < 4; round++) {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < repeats; i++) {
+                        LdeqNetwork.convolve(x, w, null, k.stride()).close();
+                    }
+                    // the first round warms up
+                    if (round > 0) {
+                        best = Math.min(best, (System.nanoTime() - t0) / 1e6 / repeats);
+                    }
+                }
+                perEvaluation += best;
+            }
+        }
+        return perEvaluation * INFERENCE_ITERATIONS / batch;
     }
 
     /** A solver configuration that always takes {@code n} evaluations. */
