@@ -4,10 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import org.metaforge.plugins.ldeq.face.FaceGenerator;
 import org.metaforge.plugins.ldeq.face.FaceImage;
 import org.metaforge.plugins.ldeq.model.Convolution;
@@ -63,7 +65,7 @@ final class LdeqBenchmark {
         // both see the machine in the same state (on a shared machine its speed drifts over
         // minutes); the convolutions' line reports the lowest of the three.
         double[] floor = new double[BATCHES.length];
-        java.util.Arrays.fill(floor, Double.POSITIVE_INFINITY);
+        Arrays.fill(floor, Double.POSITIVE_INFINITY);
         List<String> solverLines = new ArrayList<>();
         for (Map.Entry<String, String> e : solvers.entrySet()) {
             BoundSolver solver = ctx.solver(e.getValue(), exactly(INFERENCE_ITERATIONS));
@@ -165,7 +167,7 @@ final class LdeqBenchmark {
      * convolution kernels.
      */
     private static double convolutionFloorMs(RunContext ctx, LdeqNetwork net, int batch) {
-        java.util.Random random = new java.util.Random(ctx.seeds().derive("convolution-floor"));
+        Random random = new Random(ctx.seeds().derive("convolution-floor"));
         double perEvaluation = 0;
         for (Convolution k : net.cellConvolutions()) {
             ctx.checkCancelled();
@@ -191,7 +193,7 @@ final class LdeqBenchmark {
     }
 
     /** Standard normal values of {@code shape}, from {@code random}. */
-    private static NDArray gaussian(NDManager m, Shape shape, java.util.Random random) {
+    private static NDArray gaussian(NDManager m, Shape shape, Random random) {
         float[] values = new float[Math.toIntExact(shape.size())];
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) random.nextGaussian();
