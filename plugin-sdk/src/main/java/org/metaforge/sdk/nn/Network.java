@@ -27,9 +27,24 @@ public enum Network {
             boolean batchNorm,
             int depth,
             int widen) {
+        return build(input, classes, hidden, batchNorm, depth, widen, 1);
+    }
+
+    /**
+     * As {@link #build(Shape, int, List, boolean, int, int)}, with LeNet-5's hidden widths
+     * multiplied by {@code lenetWidth} (LeNet only; see {@link LeNet5}).
+     */
+    public FunctionalModel build(
+            Shape input,
+            int classes,
+            List<Integer> hidden,
+            boolean batchNorm,
+            int depth,
+            int widen,
+            double lenetWidth) {
         return switch (this) {
             case MLP -> Mlp.create(input, hidden, Activations.relu(), classes);
-            case LENET -> LeNet5.create(input, classes, batchNorm);
+            case LENET -> LeNet5.create(input, classes, batchNorm, lenetWidth);
             case WRN -> WideResNet.create(input, depth, widen, classes);
         };
     }

@@ -45,6 +45,31 @@ class SequentialTest {
         assertEquals(new Shape(16, 5, 5), plain.layers().get(6).inputShape());
     }
 
+    /**
+     * Oracle, width 2 (12, 32, 240, 168): 12 x 26 = 312; 32 x (12 x 25 + 1) = 9,632; 800 x 240 +
+     * 240 = 192,240; 240 x 168 + 168 = 40,488; 168 x 10 + 10 = 1,690; total 244,362. Width 0.5
+     * rounds 6, 16, 120, 84 to 3, 8, 60, 42: 78 + 608 + 12,060 + 2,562 + 430 = 15,738.
+     */
+    @Test
+    void lenetWidthScalesEveryHiddenLayer() {
+        Sequential wide = LeNet5.create(LeNet5.MNIST_INPUT, 10, false, 2);
+        assertEquals(
+                List.of(312L, 0L, 0L, 9_632L, 0L, 0L, 0L, 192_240L, 0L, 40_488L, 0L, 1_690L),
+                wide.layers().stream().map(Sequential.Entry::parameterCount).toList());
+        assertEquals(244_362, wide.parameterCount());
+        // the pooling outputs keep their spatial sizes, so attention maps still line up
+        assertEquals(new Shape(32, 5, 5), wide.layers().get(6).inputShape());
+        assertEquals(15_738, LeNet5.create(LeNet5.MNIST_INPUT, 10, false, 0.5).parameterCount());
+        assertEquals(
+                61_706,
+                Network.LENET
+                        .build(LeNet5.MNIST_INPUT, 10, List.of(), false, 16, 1, 1)
+                        .parameterCount());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LeNet5.create(LeNet5.MNIST_INPUT, 10, false, 0));
+    }
+
     /** Oracle: names given in LeNet5 and per-kind counters elsewhere. */
     @Test
     void namesLayersByKindWithCounters() {

@@ -11,6 +11,7 @@ import org.metaforge.sdk.nn.Network;
  * @param model the network
  * @param hidden hidden widths of the MLP
  * @param batchNorm batch-norm after LeNet's convolutions
+ * @param lenetWidth multiplier of LeNet-5's hidden widths
  * @param wrnDepth depth of the Wide-ResNet
  * @param wrnWiden widening factor of the Wide-ResNet
  * @param epochs passes over the training data
@@ -31,6 +32,15 @@ public record SgdConfig(
                 List<Integer> hidden,
         @Param(value = "batch-norm after each LeNet convolution", defaultValue = "false")
                 boolean batchNorm,
+        @Param(
+                        value =
+                                "multiplier of LeNet-5's widths 6, 16, 120, 84 (2: a 244k-parameter"
+                                        + " LeNet)",
+                        defaultValue = "1",
+                        min = 0,
+                        max = 16,
+                        minExclusive = true)
+                double lenetWidth,
         @Param(
                         value = "depth of the Wide-ResNet (6n + 4)",
                         defaultValue = "16",

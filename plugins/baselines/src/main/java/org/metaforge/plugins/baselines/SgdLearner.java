@@ -89,7 +89,8 @@ public class SgdLearner implements Learner<SgdConfig> {
                                 config.hidden(),
                                 config.batchNorm(),
                                 config.wrnDepth(),
-                                config.wrnWiden());
+                                config.wrnWiden(),
+                                config.lenetWidth());
         int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
         // The schedules are defined over the horizon; this run trains its first epochs() epochs.
         long total = (long) stepsPerEpoch * config.horizon();

@@ -32,7 +32,21 @@ record Net(FunctionalModel model, List<String> taps) {
             boolean batchNorm,
             int depth,
             int widen) {
-        FunctionalModel m = network.build(input, classes, hidden, batchNorm, depth, widen);
+        return build(network, input, classes, hidden, batchNorm, depth, widen, 1);
+    }
+
+    /** As above, with LeNet-5's widths multiplied by {@code lenetWidth} (LeNet only). */
+    static Net build(
+            Network network,
+            Shape input,
+            int classes,
+            List<Integer> hidden,
+            boolean batchNorm,
+            int depth,
+            int widen,
+            double lenetWidth) {
+        FunctionalModel m =
+                network.build(input, classes, hidden, batchNorm, depth, widen, lenetWidth);
         if (m instanceof WideResNet w) {
             return new Net(m, w.groupOutputs());
         }

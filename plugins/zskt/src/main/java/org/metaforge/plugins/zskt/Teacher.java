@@ -76,7 +76,8 @@ record Teacher(Net net, NDArray w, ModelState state, String key, RunResult resul
 
     /**
      * The teacher's network from its {@code baselines/sgd} configuration (keys {@code model,
-     * hidden, batch-norm, wrn-depth, wrn-widen}; that learner's defaults where absent).
+     * hidden, batch-norm, lenet-width, wrn-depth, wrn-widen}; that learner's defaults where
+     * absent).
      */
     static Net network(Map<String, Object> config, Shape input, int classes) {
         Network model = parseNetwork(config.getOrDefault("model", "mlp"));
@@ -96,7 +97,8 @@ record Teacher(Net net, NDArray w, ModelState state, String key, RunResult resul
         boolean bn = Boolean.parseBoolean(String.valueOf(config.getOrDefault("batch-norm", false)));
         int depth = intOf(config.getOrDefault("wrn-depth", 16));
         int widen = intOf(config.getOrDefault("wrn-widen", 1));
-        return Net.build(model, input, classes, hidden, bn, depth, widen);
+        double width = Double.parseDouble(String.valueOf(config.getOrDefault("lenet-width", 1)));
+        return Net.build(model, input, classes, hidden, bn, depth, widen, width);
     }
 
     static Network parseNetwork(Object raw) {

@@ -7,8 +7,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.metaforge.sdk.autodiff.Autodiff;
+import org.metaforge.sdk.nn.LeNet5;
 import org.metaforge.sdk.nn.ModelState;
 import org.metaforge.sdk.nn.Network;
 import org.metaforge.sdk.nn.Sequential;
@@ -55,6 +57,26 @@ class AdversarialStepsTest {
                             false);
             play(m, teacher, studentNet, 250);
         }
+    }
+
+    /**
+     * A LeNet teacher of width 2, rebuilt from its {@code baselines/sgd} config as {@link
+     * Teacher#obtain} does, is four times the LeNet-5 student (244,362 against 61,706 parameters on
+     * 28x28) and still pairs with it tap by tap: attention maps average over channels, so only the
+     * pooling outputs' spatial sizes (14x14, 5x5) must agree.
+     */
+    @Test
+    void aWiderLenetTeacherPairsWithTheLenetStudent() {
+        Net teacherNet =
+                Teacher.network(Map.of("model", "lenet", "lenet-width", 2), LeNet5.MNIST_INPUT, 10);
+        Net studentNet = Net.build(Network.LENET, LeNet5.MNIST_INPUT, 10, List.of(), false, 16, 1);
+        assertEquals(244_362, teacherNet.model().parameterCount());
+        assertEquals(61_706, studentNet.model().parameterCount());
+        assertTrue(studentNet.attentionCompatible(teacherNet));
+        assertEquals(
+                List.of(14L, 5L), teacherNet.tapShapes().stream().map(sh -> sh.get(1)).toList());
+        assertEquals(
+                List.of(12L, 32L), teacherNet.tapShapes().stream().map(sh -> sh.get(0)).toList());
     }
 
     /**
