@@ -15,7 +15,10 @@ import org.metaforge.sdk.nn.Upsample;
  * 0.2] x 2 (128 then 64 channels) -> conv 3x3 to C channels -> bn}, the architecture of the paper's
  * generator with its 8x8 start replaced by a quarter of the image size (7x7 for 28x28 images).
  * Nearest-neighbour upsampling plus convolution stands in for transposed convolution, which this
- * engine lacks (the authors use the same).
+ * engine lacks (the authors use the same). The paper's teachers take standardised inputs, so the
+ * last batch-norm's roughly unit-normal output is on their scale; for a teacher trained on raw
+ * pixels, {@link #create(int, Shape, PixelScale)} appends the fixed map {@code x * std + mean} that
+ * puts it back on the pixels' scale.
  */
 final class Generator {
 
@@ -31,6 +34,17 @@ final class Generator {
      * @throws IllegalArgumentException if the image shape is not of that form
      */
     static Sequential create(int zDim, Shape image) {
+        return create(zDim, image, null);
+    }
+
+    /**
+     * As {@link #create(int, Shape)}, followed by {@code scale} unless it is null or the identity
+     * (then the network is exactly the paper's, with the same parameters and layer names).
+     *
+     * @throws IllegalArgumentException if the image shape is not of that form or {@code scale} has
+     *     a different number of channels
+     */
+    static Sequential create(int zDim, Shape image, PixelScale scale) {
         if (image.dimension() != 3 || image.get(1) % 4 != 0 || image.get(2) % 4 != 0) {
             throw new IllegalArgumentException(
                     "The generator makes (C, H, W) images with H and W divisible by 4; the"
@@ -40,20 +54,24 @@ final class Generator {
         }
         long h = image.get(1) / 4;
         long w = image.get(2) / 4;
-        return Sequential.builder(new Shape(zDim))
-                .add("fc", Linear.of(BASE_CHANNELS * h * w))
-                .add("view", new Reshape(new Shape(BASE_CHANNELS, h, w)))
-                .add("bn0", BatchNorm.of())
-                .add("up1", Upsample.nearest(2))
-                .add("conv1", Conv2d.of(128, 3).padding(1))
-                .add("bn1", BatchNorm.of())
-                .add("act1", Activations.leakyRelu(LEAKY_SLOPE))
-                .add("up2", Upsample.nearest(2))
-                .add("conv2", Conv2d.of(64, 3).padding(1))
-                .add("bn2", BatchNorm.of())
-                .add("act2", Activations.leakyRelu(LEAKY_SLOPE))
-                .add("conv3", Conv2d.of(image.get(0), 3).padding(1))
-                .add("bn3", BatchNorm.of())
-                .build();
+        Sequential.Builder b =
+                Sequential.builder(new Shape(zDim))
+                        .add("fc", Linear.of(BASE_CHANNELS * h * w))
+                        .add("view", new Reshape(new Shape(BASE_CHANNELS, h, w)))
+                        .add("bn0", BatchNorm.of())
+                        .add("up1", Upsample.nearest(2))
+                        .add("conv1", Conv2d.of(128, 3).padding(1))
+                        .add("bn1", BatchNorm.of())
+                        .add("act1", Activations.leakyRelu(LEAKY_SLOPE))
+                        .add("up2", Upsample.nearest(2))
+                        .add("conv2", Conv2d.of(64, 3).padding(1))
+                        .add("bn2", BatchNorm.of())
+                        .add("act2", Activations.leakyRelu(LEAKY_SLOPE))
+                        .add("conv3", Conv2d.of(image.get(0), 3).padding(1))
+                        .add("bn3", BatchNorm.of());
+        if (scale != null && !scale.identity()) {
+            b.add("pixels", scale);
+        }
+        return b.build();
     }
 }

@@ -18,6 +18,8 @@ import org.metaforge.sdk.nn.Network;
  * @param pseudoBatches number of pseudo-batches
  * @param batchSize generated samples per pseudo-batch
  * @param zDim dimension of the generator's noise
+ * @param inputMean per-channel mean the generator's standardised output is shifted to
+ * @param inputStd per-channel std it is scaled by
  * @param generatorSteps generator steps per pseudo-batch (n_G)
  * @param studentSteps student steps per pseudo-batch (n_S)
  * @param generatorLr the generator's initial Adam learning rate
@@ -70,6 +72,25 @@ public record ZeroShotConfig(
                         min = 1,
                         max = 4096)
                 int zDim,
+        @Param(
+                        value =
+                                "per-channel mean of the teacher's pixels that the generator's"
+                                        + " standardised output is shifted to (one value, or one"
+                                        + " per channel)",
+                        defaultValue = "[0.0]",
+                        min = -1e6,
+                        max = 1e6)
+                List<Double> inputMean,
+        @Param(
+                        value =
+                                "per-channel std the generator's standardised output is scaled"
+                                        + " by ([1.0] with [0.0]: the paper's generator, for"
+                                        + " teachers of standardised inputs)",
+                        defaultValue = "[1.0]",
+                        min = 0,
+                        minExclusive = true,
+                        max = 1e6)
+                List<Double> inputStd,
         @Param(
                         value = "generator steps per pseudo-batch (n_G)",
                         defaultValue = "1",
@@ -167,9 +188,48 @@ public record ZeroShotConfig(
                     "needs the baselines/sgd configuration of the teacher, e.g. {model: lenet,"
                             + " epochs: 5}");
         }
+        if (inputMean.isEmpty() || inputStd.isEmpty()) {
+            problems.add(
+                    inputMean.isEmpty() ? "input-mean" : "input-std",
+                    "needs at least one value, e.g. [0.0] and [1.0]");
+        } else if (inputMean.size() != inputStd.size()) {
+            problems.add(
+                    "input-std",
+                    "has "
+                            + inputStd.size()
+                            + " values but input-mean has "
+                            + inputMean.size()
+                            + "; give one of each per channel");
+        }
         problems.throwIfAny();
         teacher = Map.copyOf(teacher);
         studentHidden = List.copyOf(studentHidden);
+        inputMean = List.copyOf(inputMean);
+        inputStd = List.copyOf(inputStd);
+    }
+
+    /**
+     * The generator's output map for images of {@code channels} channels: a single value applies to
+     * every channel.
+     *
+     * @throws IllegalArgumentException if the lists have neither one value nor one per channel
+     */
+    PixelScale pixelScale(int channels) {
+        if (inputMean.size() != 1 && inputMean.size() != channels) {
+            throw new IllegalArgumentException(
+                    "input-mean and input-std have "
+                            + inputMean.size()
+                            + " values but the teacher takes "
+                            + channels
+                            + "-channel images; give one value or one per channel");
+        }
+        double[] mean = new double[channels];
+        double[] std = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            mean[c] = inputMean.get(inputMean.size() == 1 ? 0 : c);
+            std[c] = inputStd.get(inputStd.size() == 1 ? 0 : c);
+        }
+        return new PixelScale(mean, std);
     }
 
     /** Pseudo-batches at which a grid of samples is saved: evenly spaced, the last at the end. */

@@ -102,7 +102,13 @@ public class ZeroShotDistiller implements Distiller<ZeroShotConfig>, Benchmarked
                             + ") needs student and teacher block outputs of equal spatial sizes;"
                             + " use two Wide-ResNets or two LeNets, or set beta: 0.");
         }
-        Sequential generator = Generator.create(config.zDim(), image);
+        PixelScale pixels;
+        try {
+            pixels = config.pixelScale((int) image.get(0));
+        } catch (IllegalArgumentException e) {
+            throw new RunFailedException("config of zskt/zero-shot: " + e.getMessage() + ".");
+        }
+        Sequential generator = Generator.create(config.zDim(), image, pixels);
         NDManager run = ctx.manager();
         State s = resume(ctx, generator, student, run);
         Autodiff ad = ctx.autodiff();

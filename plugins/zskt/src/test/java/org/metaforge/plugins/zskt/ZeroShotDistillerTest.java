@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
@@ -131,6 +132,32 @@ class ZeroShotDistillerTest {
                                         "spec"));
         assertTrue(depth.getMessage().contains("student-wrn-depth"), depth.getMessage());
         assertTrue(depth.getMessage().contains("6n + 4"), depth.getMessage());
+        ConfigException pixels =
+                assertThrows(
+                        ConfigException.class,
+                        () ->
+                                schema.bind(
+                                        Map.of(
+                                                "teacher",
+                                                Fixtures.TEACHER_CONFIG,
+                                                "input-mean",
+                                                List.of(0.5, 0.5),
+                                                "input-std",
+                                                List.of(0.25)),
+                                        "spec"));
+        assertTrue(pixels.getMessage().contains("input-std"), pixels.getMessage());
+        ConfigException negativeStd =
+                assertThrows(
+                        ConfigException.class,
+                        () ->
+                                schema.bind(
+                                        Map.of(
+                                                "teacher",
+                                                Fixtures.TEACHER_CONFIG,
+                                                "input-std",
+                                                List.of(-0.3)),
+                                        "spec"));
+        assertTrue(negativeStd.getMessage().contains("input-std"), negativeStd.getMessage());
         ConfigException shared =
                 assertThrows(
                         ConfigException.class,

@@ -1,6 +1,8 @@
 package org.metaforge.plugins.zskt;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -32,6 +34,58 @@ class ZeroShotStepsTest {
                 NDArray z = ZeroShotDistiller.noise(m, 3, 100, 1);
                 NDArray x = g.forward(g.initialParameters(m, 1), z, g.newState(m), true);
                 assertEquals(new Shape(3).addAll(image), x.getShape());
+            }
+        }
+    }
+
+    /** Hand-computed: channel 0 is {@code 1 * 2 + 0.5}, channel 1 is {@code 2 * 3 - 1}. */
+    @Test
+    void pixelScaleMapsEachChannel() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            PixelScale p = new PixelScale(new double[] {0.5, -1}, new double[] {2, 3});
+            NDArray x = m.create(new double[] {1, 2}, new Shape(1, 2, 1, 1));
+            NDArray y = p.forward(x, null);
+            assertArrayEquals(new double[] {2.5, 5}, y.toDoubleArray(), 0);
+            assertTrue(new PixelScale(new double[] {0, 0}, new double[] {1, 1}).identity());
+            assertFalse(p.identity());
+        }
+    }
+
+    /**
+     * With a pixel scale the generator is the paper's generator followed by {@code x * std + mean}:
+     * same parameters, outputs equal to the plain generator's mapped channel by channel (float64,
+     * same weights and noise), and, since the last batch-norm (gamma 1, beta 0 at initialisation)
+     * centres each channel over the batch in training mode, each channel's batch mean is its {@code
+     * mean}. The identity scale adds no layer.
+     */
+    @Test
+    void generatorWithAPixelScaleIsThePapersGeneratorMappedToPixels() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape image = new Shape(3, 8, 8);
+            double[] mean = {0.3, -1, 2};
+            double[] std = {0.35, 2, 0.5};
+            Sequential plain = Generator.create(Z, image);
+            Sequential scaled = Generator.create(Z, image, new PixelScale(mean, std));
+            assertEquals(plain.parameterCount(), scaled.parameterCount());
+            assertEquals(plain.layers().size() + 1, scaled.layers().size());
+            assertEquals(
+                    plain.layers().size(),
+                    Generator.create(
+                                    Z,
+                                    image,
+                                    new PixelScale(new double[] {0, 0, 0}, new double[] {1, 1, 1}))
+                            .layers()
+                            .size());
+            NDArray w = plain.initialParameters(m, 2).toType(DataType.FLOAT64, false);
+            NDArray z = ZeroShotDistiller.noise(m, 16, Z, 3).toType(DataType.FLOAT64, false);
+            NDArray a = plain.forward(w, z, plain.newState(m), true);
+            NDArray b = scaled.forward(w, z, scaled.newState(m), true);
+            for (int c = 0; c < 3; c++) {
+                NDArray ac = a.get(new NDIndex(":, {}", c));
+                NDArray bc = b.get(new NDIndex(":, {}", c));
+                double diff = bc.sub(ac.mul(std[c]).add(mean[c])).abs().max().getDouble();
+                assertEquals(0, diff, 1e-12);
+                assertEquals(mean[c], bc.mean().getDouble(), 1e-9);
             }
         }
     }
