@@ -83,6 +83,13 @@ public class ZeroShotDistiller implements Distiller<ZeroShotConfig>, Benchmarked
 
     @Override
     public RunResult distill(RunContext ctx, ZeroShotConfig config, Task task) {
+        // before the teacher is trained: the teacher takes the evaluation images' shape
+        PixelScale pixels;
+        try {
+            pixels = config.pixelScale((int) task.eval().sampleShape().get(0));
+        } catch (IllegalArgumentException e) {
+            throw new RunFailedException("config of zskt/zero-shot: " + e.getMessage() + ".");
+        }
         Teacher teacher = Teacher.obtain(ctx, config.teacher(), task);
         Shape image = teacher.net().model().inputShape();
         int classes = (int) teacher.net().model().outputShape().get(0);
@@ -101,12 +108,6 @@ public class ZeroShotDistiller implements Distiller<ZeroShotConfig>, Benchmarked
                             + config.beta()
                             + ") needs student and teacher block outputs of equal spatial sizes;"
                             + " use two Wide-ResNets or two LeNets, or set beta: 0.");
-        }
-        PixelScale pixels;
-        try {
-            pixels = config.pixelScale((int) image.get(0));
-        } catch (IllegalArgumentException e) {
-            throw new RunFailedException("config of zskt/zero-shot: " + e.getMessage() + ".");
         }
         Sequential generator = Generator.create(config.zDim(), image, pixels);
         NDManager run = ctx.manager();

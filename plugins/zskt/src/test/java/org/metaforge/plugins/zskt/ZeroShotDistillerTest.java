@@ -2,10 +2,12 @@ package org.metaforge.plugins.zskt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.config.ConfigSchema;
 import org.metaforge.sdk.nn.ModelWeights;
+import org.metaforge.sdk.run.RunFailedException;
 import org.metaforge.sdk.run.RunResult;
 import org.metaforge.sdk.run.Task;
 import org.metaforge.sdk.testkit.ComponentConformance;
@@ -24,6 +27,10 @@ import org.metaforge.sdk.testkit.SyntheticImages;
 class ZeroShotDistillerTest {
 
     private static ZeroShotConfig tiny() {
+        return tiny(Map.of());
+    }
+
+    private static ZeroShotConfig tiny(Map<String, Object> extra) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("teacher", Fixtures.TEACHER_CONFIG);
         v.put("student-model", "lenet");
@@ -37,6 +44,7 @@ class ZeroShotDistillerTest {
         v.put("transition-curves", true);
         v.put("transition-images", 3);
         v.put("transition-steps", 2);
+        v.putAll(extra);
         return ConfigSchema.of(ZeroShotConfig.class).bind(v, "test");
     }
 
@@ -89,6 +97,41 @@ class ZeroShotDistillerTest {
                     d.distill(new Fixtures.Context(m, new HashMap<>(), -1), tiny(), Fixtures.TASK);
             RunResult b = d.distill(new Fixtures.Context(m, new HashMap<>(), -1), tiny(), other);
             assertEquals(a.metrics(), b.metrics());
+        }
+    }
+
+    /**
+     * The pixel scale reaches the generator: the same run with a non-identity scale ends with a
+     * different student, and a scale for more channels than the teacher's images is a clear error.
+     */
+    @Test
+    void pixelScaleChangesTheRunAndMustMatchTheChannels() {
+        ZeroShotDistiller d = new ZeroShotDistiller();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Fixtures.Context plain = new Fixtures.Context(m, new HashMap<>(), -1);
+            d.distill(plain, tiny(), Fixtures.TASK);
+            Fixtures.Context scaled = new Fixtures.Context(m, new HashMap<>(), -1);
+            d.distill(
+                    scaled,
+                    tiny(Map.of("input-mean", List.of(0.3), "input-std", List.of(0.35))),
+                    Fixtures.TASK);
+            assertFalse(Arrays.equals(weights(m, plain), weights(m, scaled)));
+
+            RunFailedException e =
+                    assertThrows(
+                            RunFailedException.class,
+                            () ->
+                                    d.distill(
+                                            new Fixtures.Context(m, new HashMap<>(), -1),
+                                            tiny(
+                                                    Map.of(
+                                                            "input-mean",
+                                                            List.of(0.3, 0.3),
+                                                            "input-std",
+                                                            List.of(0.35, 0.35))),
+                                            Fixtures.TASK));
+            assertTrue(e.getMessage().contains("input-mean"), e.getMessage());
+            assertTrue(e.getMessage().contains("1-channel"), e.getMessage());
         }
     }
 
