@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.metaforge.sdk.MetaOptimizer;
 import org.metaforge.sdk.config.Validation;
 import org.metaforge.sdk.data.LabeledImages;
@@ -55,7 +56,9 @@ public class RandomSearch implements MetaOptimizer<RandomSearchConfig> {
 
     /** The learner configuration of one sampled trial. */
     static Map<String, Object> sample(RandomSearchConfig config, Random rng) {
-        Map<String, Object> c = new LinkedHashMap<>(config.learnerConfig());
+        // sorted: the config's map (Map.copyOf) iterates in an order that differs between JVMs, and
+        // this map is recorded (best_config), so a worker process must write it the same way
+        Map<String, Object> c = new LinkedHashMap<>(new TreeMap<>(config.learnerConfig()));
         c.put("lr", List.of(logUniform(rng, config.lrRange())));
         c.put("momentum", List.of(uniform(rng, config.momentumRange())));
         c.put("weight-decay", List.of(logUniform(rng, config.weightDecayRange())));

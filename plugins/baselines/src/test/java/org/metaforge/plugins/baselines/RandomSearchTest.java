@@ -55,6 +55,39 @@ class RandomSearchTest {
         assertEquals(0.5, below / 4000.0, 0.04);
     }
 
+    /**
+     * A sampled configuration is recorded (best_config) by whichever process ran the search, so its
+     * keys come in one order everywhere: the learner config's sorted, then the sampled ones. (The
+     * bound config's map iterates in an order that differs from JVM to JVM.)
+     */
+    @Test
+    void sampledConfigurationsListTheirKeysInAFixedOrder() {
+        RandomSearchConfig c =
+                SCHEMA.bind(
+                        Map.of(
+                                "learner-config",
+                                Map.of(
+                                        "model",
+                                        "mlp",
+                                        "hidden",
+                                        List.of(32),
+                                        "epochs",
+                                        3,
+                                        "batch-size",
+                                        256)),
+                        "t");
+        assertEquals(
+                List.of(
+                        "batch-size",
+                        "epochs",
+                        "hidden",
+                        "model",
+                        "lr",
+                        "momentum",
+                        "weight-decay"),
+                new ArrayList<>(RandomSearch.sample(c, new Random(1)).keySet()));
+    }
+
     @Test
     void rejectsInvertedRanges() {
         ConfigException e =
