@@ -150,57 +150,13 @@ class ZeroShotDistillerTest {
         ConfigException noTeacher =
                 assertThrows(ConfigException.class, () -> schema.bind(Map.of(), "spec"));
         assertTrue(noTeacher.getMessage().contains("teacher"), noTeacher.getMessage());
-        ConfigException temperature =
-                assertThrows(
-                        ConfigException.class,
-                        () ->
-                                schema.bind(
-                                        Map.of(
-                                                "teacher",
-                                                Fixtures.TEACHER_CONFIG,
-                                                "temperature",
-                                                0),
-                                        "spec"));
-        assertTrue(temperature.getMessage().contains("temperature"), temperature.getMessage());
-        ConfigException depth =
-                assertThrows(
-                        ConfigException.class,
-                        () ->
-                                schema.bind(
-                                        Map.of(
-                                                "teacher",
-                                                Fixtures.TEACHER_CONFIG,
-                                                "student-wrn-depth",
-                                                15),
-                                        "spec"));
-        assertTrue(depth.getMessage().contains("student-wrn-depth"), depth.getMessage());
-        assertTrue(depth.getMessage().contains("6n + 4"), depth.getMessage());
-        ConfigException pixels =
-                assertThrows(
-                        ConfigException.class,
-                        () ->
-                                schema.bind(
-                                        Map.of(
-                                                "teacher",
-                                                Fixtures.TEACHER_CONFIG,
-                                                "input-mean",
-                                                List.of(0.5, 0.5),
-                                                "input-std",
-                                                List.of(0.25)),
-                                        "spec"));
-        assertTrue(pixels.getMessage().contains("input-std"), pixels.getMessage());
-        ConfigException negativeStd =
-                assertThrows(
-                        ConfigException.class,
-                        () ->
-                                schema.bind(
-                                        Map.of(
-                                                "teacher",
-                                                Fixtures.TEACHER_CONFIG,
-                                                "input-std",
-                                                List.of(-0.3)),
-                                        "spec"));
-        assertTrue(negativeStd.getMessage().contains("input-std"), negativeStd.getMessage());
+        assertRejectsNaming("temperature", "temperature", 0);
+        assertTrue(
+                assertRejectsNaming("student-wrn-depth", "student-wrn-depth", 15)
+                        .contains("6n + 4"));
+        assertRejectsNaming(
+                "input-std", "input-mean", List.of(0.5, 0.5), "input-std", List.of(0.25));
+        assertRejectsNaming("input-std", "input-std", List.of(-0.3));
         ConfigException shared =
                 assertThrows(
                         ConfigException.class,
@@ -214,17 +170,24 @@ class ZeroShotDistillerTest {
                                                         Map.of("student-model", "mlp")),
                                                 "spec"));
         assertTrue(shared.getMessage().contains("student-model"), shared.getMessage());
-        ConfigException steps =
+        assertRejectsNaming("student-steps", "student-steps", 0);
+    }
+
+    /**
+     * Binds the teacher plus {@code keysAndValues} and expects a config error naming {@code key};
+     * returns its message.
+     */
+    private static String assertRejectsNaming(String key, Object... keysAndValues) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("teacher", Fixtures.TEACHER_CONFIG);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            v.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        ConfigException e =
                 assertThrows(
                         ConfigException.class,
-                        () ->
-                                schema.bind(
-                                        Map.of(
-                                                "teacher",
-                                                Fixtures.TEACHER_CONFIG,
-                                                "student-steps",
-                                                0),
-                                        "spec"));
-        assertTrue(steps.getMessage().contains("student-steps"), steps.getMessage());
+                        () -> ConfigSchema.of(ZeroShotConfig.class).bind(v, "spec"));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+        return e.getMessage();
     }
 }
