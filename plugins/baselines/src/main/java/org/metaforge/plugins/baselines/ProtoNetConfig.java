@@ -25,6 +25,10 @@ import org.metaforge.sdk.config.Param;
  * @param trainWays classes per meta-training episode, 0 for {@code ways}
  * @param classAugmentation extra meta-training classes made by rotating the training classes
  * @param pooledBlocks how many of the four conv blocks end in a max-pool
+ * @param testSteps Adam steps of fine-tuning the embedding on each test episode's support set
+ *     before its queries are classified, 0 for none (the method as published)
+ * @param testLr Adam's learning rate for those steps
+ * @param testQueries what the support set is scored on while fine-tuning
  */
 public record ProtoNetConfig(
         @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
@@ -122,7 +126,31 @@ public record ProtoNetConfig(
                         defaultValue = "4",
                         min = 1,
                         max = 4)
-                int pooledBlocks) {
+                int pooledBlocks,
+        @Param(
+                        value =
+                                "Adam steps fine-tuning the embedding on each test episode's"
+                                        + " support set before its queries are classified (0:"
+                                        + " none, the method as published)",
+                        defaultValue = "0",
+                        min = 0,
+                        max = 100_000)
+                int testSteps,
+        @Param(
+                        value = "Adam learning rate of the test-time fine-tuning",
+                        defaultValue = "0.001",
+                        min = 0,
+                        max = 1,
+                        minExclusive = true)
+                double testLr,
+        @Param(
+                        value =
+                                "what the support set is scored on while fine-tuning:"
+                                        + " leave-one-out (each support image against the"
+                                        + " prototypes of the others; 2 shots or more) or mirror"
+                                        + " (each support image mirrored against the prototypes)",
+                        defaultValue = "leave-one-out")
+                FineTuneQueries testQueries) {
 
     /** Checks the class lists against each other and against {@code ways}. */
     public ProtoNetConfig {
@@ -131,6 +159,12 @@ public record ProtoNetConfig(
         EpisodicTask.checkTrainWays(problems, trainWays, trainClasses.size(), classAugmentation);
         if (trainWays == 1) {
             problems.add("train-ways", "is 1; an episode needs at least 2 classes (0: ways)");
+        }
+        if (testSteps > 0 && testQueries == FineTuneQueries.LEAVE_ONE_OUT && shots < 2) {
+            problems.add(
+                    "test-queries",
+                    "is leave-one-out with 1 shot: a class with one support image has no other"
+                            + " image to make its prototype from; use mirror, or test-steps: 0");
         }
         problems.throwIfAny();
         trainClasses = List.copyOf(trainClasses);

@@ -53,6 +53,11 @@ import org.pf4j.Extension;
  * evaluation episode with its own support-and-query statistics, as the reference MAML code does,
  * for comparisons under that protocol.
  *
+ * <p>{@code test-steps > 0} fine-tunes a copy of the embedding on each test episode's support set
+ * before classifying its queries (ProtoNet + fine-tuning, as cross-domain few-shot studies evaluate
+ * it): Adam on the support set's prototypical loss against itself, leave-one-out or mirrored
+ * ({@link FineTuneQueries}). Meta-training and meta-validation never fine-tune.
+ *
  * <p>A checkpoint every {@code checkpoint-every} episodes holds the weights, Adam's moments, the
  * running statistics and the curves; since episode {@code i} is drawn from its own seeded stream, a
  * killed run resumes and ends with the same numbers as an uninterrupted one.
@@ -154,7 +159,7 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
                 testAcc = new double[test.size()];
                 for (int i = 0; i < test.size(); i++) {
                     ctx.checkCancelled();
-                    testAcc[i] = accuracy(net, s, testData, test.get(i), config, run);
+                    testAcc[i] = testAccuracy(ad, net, s, testData, test.get(i), config, run);
                     progress.step(1);
                 }
             }
@@ -251,6 +256,115 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
             sum += accuracy(net, s, data, e, config, run);
         }
         return sum / episodes.size();
+    }
+
+    /**
+     * The query accuracy of one test episode: that of {@link #accuracy} after {@code test-steps}
+     * Adam steps of fine-tuning a copy of the embedding on the episode's support set alone ({@link
+     * #fineTune}); the meta-learned weights and statistics are left as they were.
+     */
+    private static double testAccuracy(
+            Autodiff ad,
+            Sequential net,
+            TrainingState s,
+            LabeledImages.Tensors data,
+            Episode episode,
+            ProtoNetConfig config,
+            NDManager run) {
+        if (config.testSteps() == 0) {
+            return accuracy(net, s, data, episode, config, run);
+        }
+        try (NDManager em = run.newSubManager()) {
+            NDArray adapted =
+                    fineTune(
+                            ad,
+                            net,
+                            s.w,
+                            data.batch(em, episode.support()).get(0),
+                            episode,
+                            config,
+                            em);
+            TrainingState tuned =
+                    new TrainingState(adapted, s.m, s.v, s.state, s.episode, 0, 0, s.curve);
+            return accuracy(net, tuned, data, episode, config, em);
+        }
+    }
+
+    /**
+     * A copy of {@code w} after {@code test-steps} Adam steps (fresh moments, {@code test-lr}) on
+     * the prototypical loss of the support set against itself, as {@code test-queries} defines it.
+     * Batch-norm uses each step's batch statistics and keeps none.
+     *
+     * @param support the episode's support images, class-major
+     * @return the adapted weights, on {@code manager}
+     */
+    static NDArray fineTune(
+            Autodiff ad,
+            Sequential net,
+            NDArray w,
+            NDArray support,
+            Episode episode,
+            ProtoNetConfig config,
+            NDManager manager) {
+        NDArray a = w.duplicate();
+        a.attach(manager);
+        NDArray m = a.zerosLike();
+        NDArray v = a.zerosLike();
+        boolean mirror = config.testQueries() == FineTuneQueries.MIRROR;
+        NDArray x = mirror ? support.concat(support.flip(3), 0) : support;
+        NDArray y = manager.create(episode.supportLabels());
+        for (int t = 1; t <= config.testSteps(); t++) {
+            try (NDManager sm = manager.newSubManager()) {
+                a.tempAttach(sm);
+                m.tempAttach(sm);
+                v.tempAttach(sm);
+                NDArray grad;
+                try (Autodiff.Tape tape = ad.tape()) {
+                    NDArray ar = ad.requireGradient(a);
+                    ar.attach(sm);
+                    NDArray emb = net.forward(ar, x, net.newState(sm), true);
+                    NDArray logits =
+                            mirror
+                                    ? mirrorLogits(emb, episode.size())
+                                    : leaveOneOutLogits(emb, y, episode.size());
+                    grad =
+                            ad.gradient(Losses.crossEntropy(logits, y), new NDList(ar), false)
+                                    .get(0);
+                }
+                Adam.step(a, m, v, grad, t, config.testLr());
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Logits of the mirrored support images (the second half of {@code emb}) against the prototypes
+     * of the unmirrored ones (the first half).
+     */
+    static NDArray mirrorLogits(NDArray emb, EpisodeSize size) {
+        long n = emb.getShape().get(0) / 2;
+        NDArray support = emb.get(new NDIndex("0:{}", n));
+        NDArray mirrored = emb.get(new NDIndex("{}:", n));
+        return Prototypes.logits(mirrored, Prototypes.of(support, size.ways(), size.shots()));
+    }
+
+    /**
+     * Logits of each support embedding against the class prototypes, its own class's prototype
+     * being the mean of that class's other support embeddings.
+     *
+     * @param emb support embeddings {@code (ways * shots, D)}, class-major, shots at least 2
+     * @param labels the episode labels of the support images, {@link Episode#supportLabels}
+     */
+    static NDArray leaveOneOutLogits(NDArray emb, NDArray labels, EpisodeSize size) {
+        int ways = size.ways();
+        int shots = size.shots();
+        long d = emb.getShape().get(1);
+        NDArray sums = emb.reshape(ways, shots, d).sum(new int[] {1});
+        NDArray all = Prototypes.logits(emb, sums.div(shots));
+        NDArray ownSum = sums.expandDims(1).repeat(1, shots).reshape(ways * shots, d);
+        NDArray own = emb.sub(ownSum.sub(emb).div(shots - 1)).square().sum(new int[] {1}).neg();
+        NDArray oneHot = labels.oneHot(ways).toType(emb.getDataType(), false);
+        return all.mul(oneHot.neg().add(1)).add(own.expandDims(1).mul(oneHot));
     }
 
     /** The query accuracy of one episode, without a graph and without touching the state. */

@@ -1,10 +1,12 @@
 package org.metaforge.plugins.baselines;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
@@ -157,6 +159,89 @@ class ProtoNetLearnerTest {
                     e3.getMessage().contains("'test-classes': class 12 does not exist"),
                     e3.getMessage());
         }
+    }
+
+    @Test
+    void fineTuningLogitsAreHandComputedDistances() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            // 1-dimensional embeddings, 2 ways x 2 shots: class 0 at 0 and 2, class 1 at 10 and
+            // 14; full prototypes 1 and 12. Leave one out, 0's own prototype is 2 (logit -4),
+            // 2's is 0 (-4), 10's is 14 (-16), 14's is 10 (-16); against the other class's full
+            // prototype: (0-12)^2 = 144, (2-12)^2 = 100, (10-1)^2 = 81, (14-1)^2 = 169.
+            NDArray emb = m.create(new double[] {0, 2, 10, 14}, new Shape(4, 1));
+            assertArrayEquals(
+                    new double[] {-4, -144, -4, -100, -81, -16, -169, -16},
+                    ProtoNetLearner.leaveOneOutLogits(
+                                    emb, m.create(new int[] {0, 0, 1, 1}), new EpisodeSize(2, 2, 1))
+                            .toDoubleArray(),
+                    1e-12);
+            // Mirror, 2 ways x 1 shot: support 0 and 10 (the prototypes), mirrored 1 and 7.
+            NDArray both = m.create(new double[] {0, 10, 1, 7}, new Shape(4, 1));
+            assertArrayEquals(
+                    new double[] {-1, -81, -49, -9},
+                    ProtoNetLearner.mirrorLogits(both, new EpisodeSize(2, 1, 1)).toDoubleArray(),
+                    1e-12);
+        }
+    }
+
+    @Test
+    void testTimeFineTuningChangesOnlyEvaluationAndFitsTheSupportSet() {
+        Map<String, Object> c = small(20);
+        c.put("shots", 2);
+        RunResult plain = fit(c, 5);
+        c.put("test-steps", 10);
+        c.put("test-lr", 0.003);
+        RunResult tuned = fit(c, 5);
+        // Same meta-training, different test accuracy.
+        assertEquals(plain.metric("train_loss"), tuned.metric("train_loss"));
+        assertEquals(
+                plain.metric("meta_validation_accuracy"), tuned.metric("meta_validation_accuracy"));
+        assertTrue(
+                plain.metric("test_accuracy") != tuned.metric("test_accuracy"),
+                "fine-tuning left the accuracy at " + plain.metric("test_accuracy"));
+        // The steps descend the support set's own leave-one-out loss, and leave the weights they
+        // start from untouched.
+        ProtoNetConfig config = SCHEMA.bind(c, "t");
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Sequential net = ProtoNetLearner.embedding(new Shape(1, 28, 28), 8);
+            NDArray w = net.initialParameters(m, 5L);
+            NDArray before = w.duplicate();
+            EpisodeSize size = new EpisodeSize(5, 2, 1);
+            // Two test images of each of the classes 5-9, class-major.
+            int[] support = new int[10];
+            int[] taken = new int[10];
+            for (int i = 0; i < TEST.size(); i++) {
+                int k = TEST.label(i) - 5;
+                if (k >= 0 && taken[k] < 2) {
+                    support[2 * k + taken[k]++] = i;
+                }
+            }
+            Episode episode =
+                    new Episode(
+                            size, new int[] {5, 6, 7, 8, 9}, support, new int[] {0, 1, 2, 3, 4});
+            NDArray x = TEST.batch(m, support).get(0);
+            FirstOrderAutodiff ad = new FirstOrderAutodiff();
+            NDArray adapted = ProtoNetLearner.fineTune(ad, net, w, x, episode, config, m);
+            double lossBefore = supportLoss(net, w, x, size, m);
+            double lossAfter = supportLoss(net, adapted, x, size, m);
+            assertTrue(lossAfter < 0.5 * lossBefore, lossBefore + " -> " + lossAfter);
+            assertArrayEquals(before.toFloatArray(), w.toFloatArray());
+        }
+        c.put("shots", 1);
+        ConfigException e = assertThrows(ConfigException.class, () -> SCHEMA.bind(c, "t"));
+        assertTrue(e.getMessage().contains("test-queries"), e.getMessage());
+        c.put("test-queries", "mirror");
+        assertEquals(FineTuneQueries.MIRROR, SCHEMA.bind(c, "t").testQueries());
+    }
+
+    private static double supportLoss(
+            Sequential net, NDArray w, NDArray x, EpisodeSize size, NDManager m) {
+        NDArray emb = net.forward(w, x, net.newState(m), true);
+        NDArray labels = m.create(new int[] {0, 0, 1, 1, 2, 2, 3, 3, 4, 4});
+        return org.metaforge.sdk.nn.Losses.crossEntropy(
+                        ProtoNetLearner.leaveOneOutLogits(emb, labels, size), labels)
+                .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                .getDouble();
     }
 
     @Test
