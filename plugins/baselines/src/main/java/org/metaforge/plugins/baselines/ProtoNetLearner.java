@@ -253,7 +253,7 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
             NDManager run) {
         double sum = 0;
         for (Episode e : episodes) {
-            sum += accuracy(net, s, data, e, config, run);
+            sum += accuracy(net, s.w, s.state, data, e, config, run);
         }
         return sum / episodes.size();
     }
@@ -272,7 +272,7 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
             ProtoNetConfig config,
             NDManager run) {
         if (config.testSteps() == 0) {
-            return accuracy(net, s, data, episode, config, run);
+            return accuracy(net, s.w, s.state, data, episode, config, run);
         }
         try (NDManager em = run.newSubManager()) {
             NDArray adapted =
@@ -284,9 +284,7 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
                             episode,
                             config,
                             em);
-            TrainingState tuned =
-                    new TrainingState(adapted, s.m, s.v, s.state, s.episode, 0, 0, s.curve);
-            return accuracy(net, tuned, data, episode, config, em);
+            return accuracy(net, adapted, s.state, data, episode, config, em);
         }
     }
 
@@ -367,23 +365,27 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
         return all.mul(oneHot.neg().add(1)).add(own.expandDims(1).mul(oneHot));
     }
 
-    /** The query accuracy of one episode, without a graph and without touching the state. */
+    /**
+     * The query accuracy of one episode under weights {@code w}, without a graph and without
+     * touching {@code state} (the running statistics, used unless batch-norm is transductive).
+     */
     private static double accuracy(
             Sequential net,
-            TrainingState s,
+            NDArray w,
+            ModelState state,
             LabeledImages.Tensors data,
             Episode episode,
             ProtoNetConfig config,
             NDManager run) {
         try (NDManager sm = run.newSubManager()) {
-            s.w.tempAttach(sm);
+            w.tempAttach(sm);
             NDArray x = data.batch(sm, episode.supportThenQuery()).get(0);
             NDArray emb =
                     config.transductiveBatchNorm()
                             // A throw-away state: the episode's statistics must not leak into the
                             // running statistics that meta-training keeps.
-                            ? net.forward(s.w, x, net.newState(sm), true)
-                            : net.forward(s.w, x, s.state, false);
+                            ? net.forward(w, x, net.newState(sm), true)
+                            : net.forward(w, x, state, false);
             return Accuracy.of(logits(emb, episode), sm.create(episode.queryLabels()));
         }
     }
