@@ -97,6 +97,35 @@ final class ConvClassifier {
         return current == w ? w.duplicate() : current;
     }
 
+    /**
+     * {@code steps} Adam steps of {@code lr} (fresh moments) on {@code (x, y)} from {@code w},
+     * without a graph; the result lands on {@code w}'s manager ({@code w} itself is left alone) and
+     * each step's temporaries are freed with the step.
+     */
+    static NDArray adam(
+            Autodiff ad,
+            FunctionalModel net,
+            NDArray w,
+            NDArray x,
+            NDArray y,
+            int steps,
+            double lr) {
+        NDArray current = w.duplicate();
+        NDArray m = current.zerosLike();
+        NDArray v = current.zerosLike();
+        for (int k = 0; k < steps; k++) {
+            try (NDManager step = w.getManager().newSubManager()) {
+                current.tempAttach(step);
+                m.tempAttach(step);
+                v.tempAttach(step);
+                Adam.step(current, m, v, gradient(ad, net, current, x, y), k + 1L, lr);
+            }
+        }
+        m.close();
+        v.close();
+        return current;
+    }
+
     /** The gradient of {@link #loss} at {@code w}, without a graph, on {@code w}'s manager. */
     static NDArray gradient(Autodiff ad, FunctionalModel net, NDArray w, NDArray x, NDArray y) {
         try (Autodiff.Tape tape = ad.tape()) {

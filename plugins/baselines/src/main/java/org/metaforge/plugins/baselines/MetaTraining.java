@@ -192,8 +192,13 @@ final class MetaTraining {
         try (NDManager sm = w.getManager().newSubManager()) {
             w.tempAttach(sm);
             ConvClassifier.EpisodeTensors t = ConvClassifier.EpisodeTensors.of(sm, data, episode);
+            int steps = c.innerStepsTest();
+            double lr = c.testLearningRate();
             NDArray adapted =
-                    ConvClassifier.sgd(ad, net, w, t.xs(), t.ys(), c.innerStepsTest(), c.innerLr());
+                    switch (c.testOptimizer()) {
+                        case SGD -> ConvClassifier.sgd(ad, net, w, t.xs(), t.ys(), steps, lr);
+                        case ADAM -> ConvClassifier.adam(ad, net, w, t.xs(), t.ys(), steps, lr);
+                    };
             return ConvClassifier.accuracy(net, adapted, t.xq(), t.yq());
         }
     }

@@ -26,6 +26,19 @@ interface MetaTrainingConfig {
     /** SGD learning rate of the inner loop and of evaluation fine-tuning. */
     double innerLr();
 
+    /**
+     * The optimiser of evaluation fine-tuning on the support set; SGD of {@link #innerLr()} unless
+     * a method says otherwise.
+     */
+    default FineTuneOptimizer testOptimizer() {
+        return FineTuneOptimizer.SGD;
+    }
+
+    /** The learning rate of evaluation fine-tuning; {@link #innerLr()} unless a method says. */
+    default double testLearningRate() {
+        return innerLr();
+    }
+
     /** Outer steps. */
     int trainIterations();
 

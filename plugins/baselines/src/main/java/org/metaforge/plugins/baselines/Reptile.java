@@ -22,8 +22,9 @@ import org.pf4j.Extension;
  * of a task's labelled images, as Reptile does) reach {@code W_i}; the outer update is {@code theta
  * <- theta + epsilon (mean_i W_i - theta)} (algorithm 2 of the paper, the batched version), with
  * {@code epsilon} annealed linearly from {@code outer-step} at the first outer step towards zero.
- * Evaluation fine-tunes on the support set only and scores the queries, exactly as {@link Maml}'s.
- * The inner optimiser is SGD rather than the paper's Adam; see {@link ReptileConfig}.
+ * Evaluation fine-tunes on the support set only and scores the queries, by default exactly as
+ * {@link Maml}'s (SGD); {@code test-optimizer: adam} fine-tunes with Adam instead. The inner
+ * optimiser of meta-training is SGD rather than the paper's Adam; see {@link ReptileConfig}.
  */
 @Extension
 public class Reptile implements MetaOptimizer<ReptileConfig> {

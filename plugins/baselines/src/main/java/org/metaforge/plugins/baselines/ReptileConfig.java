@@ -9,9 +9,10 @@ import org.metaforge.sdk.config.Param;
  *
  * <p>Defaults follow the Reptile paper where the CPU budget allows: 5 inner steps in training and a
  * meta-batch of 5 tasks (its Omniglot set-up), the outer step size annealed linearly from 1 to 0.
- * The inner optimiser is plain SGD, not the paper's Adam: the same fine-tuning then serves
- * meta-training and evaluation, and evaluation is exactly MAML's (SGD of {@code inner-lr} on the
- * support set), so the two methods differ only in their meta-update.
+ * The inner optimiser of meta-training is plain SGD, not the paper's Adam, so that by default
+ * evaluation is exactly MAML's (SGD of {@code inner-lr} on the support set) and the two methods
+ * differ only in their meta-update; {@code test-optimizer: adam} fine-tunes with Adam at test time
+ * instead, the optimiser of the paper's inner loop and of the support-only floor.
  *
  * @param ways classes per episode
  * @param shots support images per class
@@ -31,6 +32,8 @@ import org.metaforge.sdk.config.Param;
  * @param validationFraction share of the training classes' images held out for meta-validation
  * @param channels channels of each convolution block
  * @param classAugmentation extra meta-training classes made by rotating the training classes
+ * @param testOptimizer the optimiser of evaluation fine-tuning: SGD, as the inner loop, or Adam
+ * @param testLr the learning rate of evaluation fine-tuning, {@code innerLr} when 0
  */
 public record ReptileConfig(
         @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
@@ -129,8 +132,27 @@ public record ReptileConfig(
                                 "extra meta-training classes: none, or rotations (each training"
                                         + " class turned by 90, 180, 270 degrees is a new class)",
                         defaultValue = "none")
-                ClassAugmentation classAugmentation)
+                ClassAugmentation classAugmentation,
+        @Param(
+                        value =
+                                "optimiser of evaluation fine-tuning on the support set: sgd (as"
+                                        + " the inner loop) or adam (fresh moments per episode)",
+                        defaultValue = "sgd")
+                FineTuneOptimizer testOptimizer,
+        @Param(
+                        value =
+                                "learning rate of evaluation fine-tuning; 0 (the default) takes"
+                                        + " inner-lr",
+                        defaultValue = "0",
+                        min = 0,
+                        max = 10)
+                double testLr)
         implements MetaTrainingConfig {
+
+    @Override
+    public double testLearningRate() {
+        return testLr > 0 ? testLr : innerLr;
+    }
 
     /** Checks the class lists against each other and against {@code ways}. */
     public ReptileConfig {

@@ -77,18 +77,9 @@ public class SupportOnlyLearner implements Learner<SupportOnlyConfig> {
                 try (NDManager sm = run.newSubManager()) {
                     ConvClassifier.EpisodeTensors t =
                             ConvClassifier.EpisodeTensors.of(sm, testData, test.get(i));
-                    NDArray w = net.initialParameters(sm, ctx.seeds().derive("episode-init", i));
-                    NDArray m = w.zerosLike();
-                    NDArray v = w.zerosLike();
-                    for (int k = 0; k < c.steps(); k++) {
-                        try (NDManager step = sm.newSubManager()) {
-                            w.tempAttach(step);
-                            m.tempAttach(step);
-                            v.tempAttach(step);
-                            NDArray g = ConvClassifier.gradient(ad, net, w, t.xs(), t.ys());
-                            Adam.step(w, m, v, g, k + 1L, c.lr());
-                        }
-                    }
+                    NDArray init = net.initialParameters(sm, ctx.seeds().derive("episode-init", i));
+                    NDArray w =
+                            ConvClassifier.adam(ad, net, init, t.xs(), t.ys(), c.steps(), c.lr());
                     double loss =
                             ConvClassifier.loss(net, w, t.xs(), t.ys())
                                     .toType(DataType.FLOAT64, false)

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
 import java.util.List;
@@ -98,6 +99,54 @@ class ReptileTest {
         c.put("first-order", true);
         ConfigException e2 = assertThrows(ConfigException.class, () -> SCHEMA.bind(c, "t"));
         assertTrue(e2.getMessage().contains("first-order"), e2.getMessage());
+    }
+
+    @Test
+    void adamFineTuningTakesSignSizedFirstStepsAndLeavesTheStartAlone() {
+        Sequential net = ConvClassifier.of(new Shape(1, 16, 16), 2, 3);
+        double lr = 0.01;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            ConvClassifier.EpisodeTensors t = MamlTest.tinyEpisode(m, 3, 2, 2);
+            NDArray theta = net.initialParameters(m, 7).toType(DataType.FLOAT64, false);
+            double[] before = theta.toDoubleArray();
+            double[] g =
+                    ConvClassifier.gradient(new FirstOrderAutodiff(), net, theta, t.xs(), t.ys())
+                            .toDoubleArray();
+            double[] after =
+                    ConvClassifier.adam(new FirstOrderAutodiff(), net, theta, t.xs(), t.ys(), 1, lr)
+                            .toDoubleArray();
+            // Adam's bias-corrected first step is lr g / (|g| + eps) in every coordinate.
+            double[] expected = new double[before.length];
+            for (int i = 0; i < before.length; i++) {
+                expected[i] = before[i] - lr * g[i] / (Math.abs(g[i]) + Adam.EPS);
+            }
+            assertArrayEquals(expected, after, 1e-12);
+            assertArrayEquals(before, theta.toDoubleArray(), 0.0);
+        }
+    }
+
+    @Test
+    void testOptimizerAndLearningRateChangeOnlyTheEvaluation() {
+        Map<String, Object> c = new HashMap<>(MamlTest.small(2));
+        c.remove("first-order");
+        RunResult byDefault = optimize(c, 5);
+        c.put("test-lr", 0.1);
+        RunResult explicitSgd = optimize(c, 5);
+        assertEquals(byDefault.metrics(), explicitSgd.metrics());
+        c.put("test-optimizer", "adam");
+        c.put("test-lr", 0.003);
+        RunResult adam = optimize(c, 5);
+        assertEquals(byDefault.metric("train_loss"), adam.metric("train_loss"));
+        assertTrue(
+                byDefault.metric("test_accuracy") != adam.metric("test_accuracy")
+                        || !byDefault
+                                .artifacts()
+                                .get("test_episode_accuracies")
+                                .equals(adam.artifacts().get("test_episode_accuracies")),
+                "Adam fine-tuning scored every episode exactly as SGD did");
+        c.put("test-optimizer", "rmsprop");
+        ConfigException e = assertThrows(ConfigException.class, () -> SCHEMA.bind(c, "t"));
+        assertTrue(e.getMessage().contains("test-optimizer"), e.getMessage());
     }
 
     private static RunResult optimize(Map<String, Object> config, long seed) {
