@@ -41,9 +41,11 @@ public final class Upsample implements Layer {
 
     @Override
     public NDArray forward(NDArray x, LayerContext ctx) {
-        // repeat on an axis repeats each element in place (repeat_interleave), which is nearest
-        // upsampling; transposed convolution is not available on this engine.
-        return x.repeat(2, factor).repeat(3, factor);
+        // The engine's nearest interpolation (mode 0): the values of repeating each element
+        // factor times on both spatial axes, with one backward node that sums each block.
+        Shape s = x.getShape();
+        return x.getNDArrayInternal()
+                .interpolation(new long[] {factor * s.get(2), factor * s.get(3)}, 0, false);
     }
 
     @Override

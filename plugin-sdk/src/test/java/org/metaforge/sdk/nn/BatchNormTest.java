@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,6 +169,61 @@ class BatchNormTest {
         }
         Arrays64.assertClose(runMean, state.get("bn1.running_mean"), 1e-6);
         Arrays64.assertClose(runVar, state.get("bn1.running_var"), 1e-6);
+    }
+
+    /**
+     * Oracle: the composed form (checked against Java loops above). Over two training steps in
+     * float64, the engine's kernel gives the same outputs (1e-12), the same gradients of a random
+     * projection of the output with respect to the input and the parameters (1e-10) and the same
+     * float32 running statistics (1e-6); then an eval step through those statistics (1e-6).
+     */
+    @Test
+    void fusedKernelMatchesTheComposedForm() {
+        Shape sample = new Shape(3, 2, 2);
+        Sequential composed = Arrays64.single(sample, BatchNorm.of());
+        Sequential fused = Arrays64.single(sample, BatchNorm.of().fusedKernel());
+        ModelState sc = composed.newState(manager);
+        ModelState sf = fused.newState(manager);
+        double[] p = Arrays64.random(3, 6);
+        for (int step = 0; step < 3; step++) {
+            boolean training = step < 2;
+            double[] x = Arrays64.random(20 + step, 4 * 12);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = 2 * x[i] - 1 + step;
+            }
+            double[] r = Arrays64.random(30 + step, 4 * 12);
+            double[][] a = outputAndGradients(composed, sc, p, x, r, training);
+            double[][] b = outputAndGradients(fused, sf, p, x, r, training);
+            // In eval mode both read the float32 running statistics, which differ in their last
+            // bits (DJL hands the kernel its momentum as a float: 0.1 becomes 0.100000024).
+            double tol = training ? 1e-12 : 1e-6;
+            for (int k = 0; k < 3; k++) {
+                Arrays64.assertClose(a[k], manager.create(b[k]), k == 0 ? tol : 100 * tol);
+            }
+            for (String buffer : new String[] {"bn1.running_mean", "bn1.running_var"}) {
+                Arrays64.assertClose(Arrays64.values(sc.get(buffer)), sf.get(buffer), 1e-6);
+                assertEquals(DataType.FLOAT32, sf.get(buffer).getDataType());
+            }
+        }
+        assertTrue(BatchNorm.of().fusedKernel().toString().contains("fused"));
+    }
+
+    /** Output, gradient with respect to the input, and to the parameters, of sum(r * y). */
+    private double[][] outputAndGradients(
+            Sequential model, ModelState state, double[] p, double[] x, double[] r, boolean train) {
+        NDArray params = manager.create(p);
+        NDArray input = manager.create(x, new Shape(4, 3, 2, 2));
+        params.setRequiresGradient(true);
+        input.setRequiresGradient(true);
+        double[] y;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray out = model.forward(params, input, state, train);
+            y = Arrays64.values(out);
+            gc.backward(out.mul(manager.create(r, out.getShape())).sum());
+        }
+        return new double[][] {
+            y, Arrays64.values(input.getGradient()), Arrays64.values(params.getGradient())
+        };
     }
 
     /** The running statistics must not leak into a training-mode output. */

@@ -2,9 +2,11 @@ package org.metaforge.sdk.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,5 +100,31 @@ class PoolingTest {
             1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4, 5, 5, 6, 6, 5, 5, 6, 6
         };
         Arrays64.assertClose(expected, run(Upsample.nearest(2), image, new Shape(1, 3, 2)), 0);
+    }
+
+    /** Oracle: the gradient of sum(r * up(x)) at each pixel is the sum of r over its 2x2 block. */
+    @Test
+    void upsampleGradientSumsEachBlock() {
+        Sequential model = Arrays64.single(new Shape(2, 2, 3), Upsample.nearest(2));
+        double[] r = Arrays64.random(4, 2 * 2 * 4 * 6);
+        double[] expected = new double[2 * 2 * 2 * 3];
+        for (int b = 0; b < 2; b++) {
+            for (int c = 0; c < 2; c++) {
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 6; j++) {
+                        expected[((b * 2 + c) * 2 + i / 2) * 3 + j / 2] +=
+                                r[((b * 2 + c) * 4 + i) * 6 + j];
+                    }
+                }
+            }
+        }
+        NDArray x = manager.create(Arrays64.random(5, expected.length), new Shape(2, 2, 2, 3));
+        NDArray params = manager.zeros(new Shape(0), ai.djl.ndarray.types.DataType.FLOAT64);
+        x.setRequiresGradient(true);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray y = model.forward(params, x, model.newState(manager), true);
+            gc.backward(y.mul(manager.create(r, y.getShape())).sum());
+        }
+        Arrays64.assertClose(expected, x.getGradient(), 1e-12);
     }
 }

@@ -18,7 +18,8 @@ import org.metaforge.sdk.nn.Upsample;
  * engine lacks (the authors use the same). The paper's teachers take standardised inputs, so the
  * last batch-norm's roughly unit-normal output is on their scale; for a teacher trained on raw
  * pixels, {@link #create(int, Shape, PixelScale)} appends the fixed map {@code x * std + mean} that
- * puts it back on the pixels' scale.
+ * puts it back on the pixels' scale. The generator is only ever differentiated once, so its
+ * batch-norms use the engine's fused kernel ({@link BatchNorm#fusedKernel()}).
  */
 final class Generator {
 
@@ -58,17 +59,17 @@ final class Generator {
                 Sequential.builder(new Shape(zDim))
                         .add("fc", Linear.of(BASE_CHANNELS * h * w))
                         .add("view", new Reshape(new Shape(BASE_CHANNELS, h, w)))
-                        .add("bn0", BatchNorm.of())
+                        .add("bn0", BatchNorm.of().fusedKernel())
                         .add("up1", Upsample.nearest(2))
                         .add("conv1", Conv2d.of(128, 3).padding(1))
-                        .add("bn1", BatchNorm.of())
+                        .add("bn1", BatchNorm.of().fusedKernel())
                         .add("act1", Activations.leakyRelu(LEAKY_SLOPE))
                         .add("up2", Upsample.nearest(2))
                         .add("conv2", Conv2d.of(64, 3).padding(1))
-                        .add("bn2", BatchNorm.of())
+                        .add("bn2", BatchNorm.of().fusedKernel())
                         .add("act2", Activations.leakyRelu(LEAKY_SLOPE))
                         .add("conv3", Conv2d.of(image.get(0), 3).padding(1))
-                        .add("bn3", BatchNorm.of());
+                        .add("bn3", BatchNorm.of().fusedKernel());
         if (scale != null && !scale.identity()) {
             b.add("pixels", scale);
         }
