@@ -20,7 +20,10 @@ interface MetaTrainingConfig {
     /** Tasks (episodes) per outer step. */
     int metaBatch();
 
-    /** SGD steps on the support set when evaluating (meta-validation and meta-test). */
+    /**
+     * Fine-tuning steps on the support set when evaluating (meta-validation and meta-test), of
+     * {@link #testOptimizer()}.
+     */
     int innerStepsTest();
 
     /** SGD learning rate of the inner loop and of evaluation fine-tuning. */

@@ -19,7 +19,8 @@ import org.metaforge.sdk.config.Param;
  * @param queries query images per class
  * @param metaBatch tasks per outer step, their adapted weights averaged
  * @param innerSteps SGD steps on each task's support and query images during meta-training
- * @param innerStepsTest SGD steps on the support set when evaluating
+ * @param innerStepsTest fine-tuning steps on the support set when evaluating, of {@code
+ *     testOptimizer}
  * @param innerLr SGD learning rate of the inner loop and of evaluation fine-tuning
  * @param outerStep the interpolation step at the first outer step, annealed linearly to zero
  * @param trainIterations outer steps
@@ -56,7 +57,9 @@ public record ReptileConfig(
                         max = 1000)
                 int innerSteps,
         @Param(
-                        value = "SGD steps on the support set when evaluating",
+                        value =
+                                "fine-tuning steps on the support set when evaluating (of"
+                                        + " test-optimizer)",
                         defaultValue = "10",
                         min = 0,
                         max = 100_000)
