@@ -27,8 +27,8 @@ N_S = 10
 BETA = 250.0
 T = 1.0
 CLIP = 5.0
-WARMUP = 1
-MEASURED = 3
+WARMUP = 2
+MEASURED = 5
 
 
 def generator() -> nn.Module:

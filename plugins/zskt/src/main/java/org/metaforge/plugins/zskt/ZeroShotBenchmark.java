@@ -31,8 +31,8 @@ import org.metaforge.sdk.run.Task;
  */
 final class ZeroShotBenchmark {
 
-    static final int WARMUP = 1;
-    static final int MEASURED = 3;
+    static final int WARMUP = 2;
+    static final int MEASURED = 5;
 
     private ZeroShotBenchmark() {}
 
