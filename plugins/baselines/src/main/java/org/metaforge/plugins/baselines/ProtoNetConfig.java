@@ -29,6 +29,7 @@ import org.metaforge.sdk.config.Param;
  *     before its queries are classified, 0 for none (the method as published)
  * @param testLr Adam's learning rate for those steps
  * @param testQueries what the support set is scored on while fine-tuning
+ * @param featureTransform how evaluation transforms an episode's embeddings before classifying
  */
 public record ProtoNetConfig(
         @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
@@ -150,7 +151,15 @@ public record ProtoNetConfig(
                                         + " prototypes of the others; 2 shots or more) or mirror"
                                         + " (each support image mirrored against the prototypes)",
                         defaultValue = "leave-one-out")
-                FineTuneQueries testQueries) {
+                FineTuneQueries testQueries,
+        @Param(
+                        value =
+                                "how evaluation transforms each episode's embeddings before the"
+                                        + " prototypes: none (the method as published),"
+                                        + " centred-l2 (subtract the support mean, unit L2"
+                                        + " norm) or power-centred-l2 (square root first)",
+                        defaultValue = "none")
+                FeatureTransform featureTransform) {
 
     /** Checks the class lists against each other and against {@code ways}. */
     public ProtoNetConfig {

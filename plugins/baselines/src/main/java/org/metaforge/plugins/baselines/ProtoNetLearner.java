@@ -58,6 +58,10 @@ import org.pf4j.Extension;
  * it): Adam on the support set's prototypical loss against itself, leave-one-out or mirrored
  * ({@link FineTuneQueries}). Meta-training and meta-validation never fine-tune.
  *
+ * <p>{@code feature-transform} (default {@code none}) transforms each evaluation episode's
+ * embeddings before the prototypes are taken ({@link FeatureTransform}): centred on the support
+ * mean and L2-normalised, optionally after a square root. Meta-training is unchanged.
+ *
  * <p>A checkpoint every {@code checkpoint-every} episodes holds the weights, Adam's moments, the
  * running statistics and the curves; since episode {@code i} is drawn from its own seeded stream, a
  * killed run resumes and ends with the same numbers as an uninterrupted one.
@@ -386,7 +390,8 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
                             // running statistics that meta-training keeps.
                             ? net.forward(w, x, net.newState(sm), true)
                             : net.forward(w, x, state, false);
-            return Accuracy.of(logits(emb, episode), sm.create(episode.queryLabels()));
+            NDArray features = config.featureTransform().apply(emb, episode.support().length);
+            return Accuracy.of(logits(features, episode), sm.create(episode.queryLabels()));
         }
     }
 

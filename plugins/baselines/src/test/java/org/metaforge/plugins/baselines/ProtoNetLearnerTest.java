@@ -101,6 +101,19 @@ class ProtoNetLearnerTest {
     }
 
     @Test
+    void featureTransformIsAnOptionThatChangesOnlyEvaluation() {
+        Map<String, Object> c = small(20);
+        RunResult plain = fit(c, 4);
+        c.put("feature-transform", "power-centred-l2");
+        RunResult transformed = fit(c, 4);
+        assertEquals(plain.metric("train_loss"), transformed.metric("train_loss"));
+        assertTrue(
+                plain.metric("test_accuracy") != transformed.metric("test_accuracy"),
+                "the transform left the accuracy at " + plain.metric("test_accuracy"));
+        assertTrue(transformed.metric("test_accuracy") > 0.5);
+    }
+
+    @Test
     void resumesFromItsEpisodeCheckpointWithIdenticalResults() {
         ProtoNetConfig config = SCHEMA.bind(small(40), "t");
         RunResult straight = fit(small(40), 9);
