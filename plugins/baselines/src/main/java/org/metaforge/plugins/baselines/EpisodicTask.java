@@ -187,6 +187,17 @@ public final class EpisodicTask {
         return trainSampler.sample(seeds.random(TRAIN_EPISODE, i));
     }
 
+    /**
+     * Meta-training episode {@code i} of stream {@code stream}: stream 0 is {@link
+     * #trainEpisode(long)}'s, every other stream is seeded apart from it and from the others, for
+     * learners that meta-train several networks on different episodes.
+     */
+    public Episode trainEpisode(int stream, long i) {
+        return stream == 0
+                ? trainEpisode(i)
+                : trainSampler.sample(seeds.random(TRAIN_EPISODE + "/" + stream, i));
+    }
+
     /** The first {@code n} meta-validation episodes (indices into {@link #metaValidation()}). */
     public List<Episode> validationEpisodes(int n) {
         List<Episode> out = new ArrayList<>(n);

@@ -30,6 +30,7 @@ import org.metaforge.sdk.config.Param;
  * @param testLr Adam's learning rate for those steps
  * @param testQueries what the support set is scored on while fine-tuning
  * @param featureTransform how evaluation transforms an episode's embeddings before classifying
+ * @param ensemble embeddings meta-trained independently whose features evaluation concatenates
  */
 public record ProtoNetConfig(
         @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
@@ -159,7 +160,18 @@ public record ProtoNetConfig(
                                         + " centred-l2 (subtract the support mean, unit L2"
                                         + " norm) or power-centred-l2 (square root first)",
                         defaultValue = "none")
-                FeatureTransform featureTransform) {
+                FeatureTransform featureTransform,
+        @Param(
+                        value =
+                                "embeddings meta-trained one after the other, each from its own"
+                                        + " initialisation and episodes; evaluation concatenates"
+                                        + " their transformed features, so the distances to the"
+                                        + " prototypes add up over the members (1: one network,"
+                                        + " the method as published)",
+                        defaultValue = "1",
+                        min = 1,
+                        max = 100)
+                int ensemble) {
 
     /** Checks the class lists against each other and against {@code ways}. */
     public ProtoNetConfig {

@@ -1,6 +1,7 @@
 package org.metaforge.plugins.baselines;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -106,64 +107,42 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
                 embedding(task.train().sampleShape(), config.channels(), config.pooledBlocks());
         NDManager run = ctx.manager();
         Autodiff ad = ctx.autodiff();
-        TrainingState s = resume(ctx, net, run);
         List<Episode> validation = data.validationEpisodes(config.validationEpisodes());
         String eval = task.evalName();
+        List<TrainingState> members = new ArrayList<>();
         double[] testAcc;
+        double validationAcc;
         try (LabeledImages.Tensors trainData = data.metaTrain().upload(run);
                 LabeledImages.Tensors valData = data.metaValidation().upload(run);
                 Progress progress =
                         ctx.progress(
-                                "protonet " + net.parameterCount() + " params",
-                                (long) config.trainEpisodes() + config.testEpisodes(),
+                                "protonet "
+                                        + (long) config.ensemble() * net.parameterCount()
+                                        + " params",
+                                (long) config.ensemble() * config.trainEpisodes()
+                                        + config.testEpisodes(),
                                 "episode")) {
-            if (s.curve.isEmpty()) {
-                s.curve.add(
-                        new double[] {
-                            0, evaluate(net, s, valData, validation, config, run), Double.NaN
-                        });
+            for (int k = 0; k < config.ensemble(); k++) {
+                TrainingState s = resume(ctx, net, run, k, config.ensemble());
+                progress.step(s.episode);
+                metaTrain(
+                        ctx, ad, net, s, k, data, trainData, valData, validation, config, progress);
+                if (k < config.ensemble() - 1) {
+                    // A finished member is not trained again when a later one is interrupted.
+                    ctx.checkpoints().save(checkpointName(k), s.encode(run));
+                }
+                members.add(s);
             }
-            progress.step(s.episode);
-            for (int e = s.episode; e < config.trainEpisodes(); e++) {
-                ctx.checkCancelled();
-                double loss = trainStep(ad, net, s, trainData, data.trainEpisode(e), config);
-                if (!Double.isFinite(loss)) {
-                    throw new RunFailedException(
-                            String.format(
-                                    Locale.ROOT,
-                                    "baselines/protonet diverged at episode %d (query loss %s);"
-                                            + " lower lr (now %.4g).",
-                                    e + 1,
-                                    loss,
-                                    config.lr()));
-                }
-                s.episode = e + 1;
-                s.lossSum += loss;
-                s.lossCount++;
-                progress.step(1);
-                if (s.episode % config.evalEvery() == 0 || s.episode == config.trainEpisodes()) {
-                    double acc = evaluate(net, s, valData, validation, config, run);
-                    s.curve.add(new double[] {s.episode, acc, s.lossSum / s.lossCount});
-                    s.lossSum = 0;
-                    s.lossCount = 0;
-                    progress.status(
-                            String.format(
-                                    Locale.ROOT,
-                                    "episode %d meta-validation accuracy %.4f",
-                                    s.episode,
-                                    acc));
-                }
-                if (s.episode % config.checkpointEvery() == 0
-                        && s.episode < config.trainEpisodes()) {
-                    ctx.checkpoints().save(CHECKPOINT, s.encode(run));
-                }
-            }
+            validationAcc =
+                    members.size() == 1
+                            ? members.get(0).curve.get(members.get(0).curve.size() - 1)[1]
+                            : evaluate(net, members, valData, validation, config, run);
             List<Episode> test = data.testEpisodes(config.testEpisodes());
             try (LabeledImages.Tensors testData = data.metaTest().upload(run)) {
                 testAcc = new double[test.size()];
                 for (int i = 0; i < test.size(); i++) {
                     ctx.checkCancelled();
-                    testAcc[i] = testAccuracy(ad, net, s, testData, test.get(i), config, run);
+                    testAcc[i] = testAccuracy(ad, net, members, testData, test.get(i), config, run);
                     progress.step(1);
                 }
             }
@@ -179,7 +158,7 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
                         summary.mean(),
                         summary.ci95(),
                         summary.episodes()));
-        return result(config, net, s, eval, summary, testAcc);
+        return result(config, net, members, validationAcc, eval, summary, testAcc);
     }
 
     /**
@@ -218,6 +197,73 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
         return b.add(Flatten.of()).build();
     }
 
+    /**
+     * Meta-trains ensemble member {@code k} from where {@code s} stands to {@code train-episodes},
+     * on its own stream of episodes, with meta-validation every {@code eval-every} episodes and
+     * checkpoints every {@code checkpoint-every}.
+     */
+    private static void metaTrain(
+            RunContext ctx,
+            Autodiff ad,
+            Sequential net,
+            TrainingState s,
+            int k,
+            EpisodicTask data,
+            LabeledImages.Tensors trainData,
+            LabeledImages.Tensors valData,
+            List<Episode> validation,
+            ProtoNetConfig config,
+            Progress progress) {
+        NDManager run = ctx.manager();
+        String member = config.ensemble() == 1 ? "" : " (member " + (k + 1) + ")";
+        if (s.curve.isEmpty()) {
+            s.curve.add(
+                    new double[] {
+                        0, evaluate(net, List.of(s), valData, validation, config, run), Double.NaN
+                    });
+        }
+        for (int e = s.episode; e < config.trainEpisodes(); e++) {
+            ctx.checkCancelled();
+            double loss = trainStep(ad, net, s, trainData, data.trainEpisode(k, e), config);
+            if (!Double.isFinite(loss)) {
+                throw new RunFailedException(
+                        String.format(
+                                Locale.ROOT,
+                                "baselines/protonet diverged at episode %d%s (query loss %s);"
+                                        + " lower lr (now %.4g).",
+                                e + 1,
+                                member,
+                                loss,
+                                config.lr()));
+            }
+            s.episode = e + 1;
+            s.lossSum += loss;
+            s.lossCount++;
+            progress.step(1);
+            if (s.episode % config.evalEvery() == 0 || s.episode == config.trainEpisodes()) {
+                double acc = evaluate(net, List.of(s), valData, validation, config, run);
+                s.curve.add(new double[] {s.episode, acc, s.lossSum / s.lossCount});
+                s.lossSum = 0;
+                s.lossCount = 0;
+                progress.status(
+                        String.format(
+                                Locale.ROOT,
+                                "episode %d%s meta-validation accuracy %.4f",
+                                s.episode,
+                                member,
+                                acc));
+            }
+            if (s.episode % config.checkpointEvery() == 0 && s.episode < config.trainEpisodes()) {
+                ctx.checkpoints().save(checkpointName(k), s.encode(run));
+            }
+        }
+    }
+
+    /** The checkpoint of ensemble member {@code k}; member 0's is that of a single network. */
+    private static String checkpointName(int k) {
+        return k == 0 ? CHECKPOINT : CHECKPOINT + "-member-" + (k + 1);
+    }
+
     /** One meta-training episode and Adam step in its own manager; returns the query loss. */
     private static double trainStep(
             Autodiff ad,
@@ -247,48 +293,52 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
         }
     }
 
-    /** Mean query accuracy over {@code episodes}. */
+    /** Mean query accuracy of {@code members} together over {@code episodes}. */
     private static double evaluate(
             Sequential net,
-            TrainingState s,
+            List<TrainingState> members,
             LabeledImages.Tensors data,
             List<Episode> episodes,
             ProtoNetConfig config,
             NDManager run) {
+        List<NDArray> ws = new ArrayList<>();
+        List<ModelState> states = new ArrayList<>();
+        for (TrainingState s : members) {
+            ws.add(s.w);
+            states.add(s.state);
+        }
         double sum = 0;
         for (Episode e : episodes) {
-            sum += accuracy(net, s.w, s.state, data, e, config, run);
+            sum += accuracy(net, ws, states, data, e, config, run);
         }
         return sum / episodes.size();
     }
 
     /**
      * The query accuracy of one test episode: that of {@link #accuracy} after {@code test-steps}
-     * Adam steps of fine-tuning a copy of the embedding on the episode's support set alone ({@link
-     * #fineTune}); the meta-learned weights and statistics are left as they were.
+     * Adam steps of fine-tuning a copy of each member's embedding on the episode's support set
+     * alone ({@link #fineTune}); the meta-learned weights and statistics are left as they were.
      */
     private static double testAccuracy(
             Autodiff ad,
             Sequential net,
-            TrainingState s,
+            List<TrainingState> members,
             LabeledImages.Tensors data,
             Episode episode,
             ProtoNetConfig config,
             NDManager run) {
         if (config.testSteps() == 0) {
-            return accuracy(net, s.w, s.state, data, episode, config, run);
+            return evaluate(net, members, data, List.of(episode), config, run);
         }
         try (NDManager em = run.newSubManager()) {
-            NDArray adapted =
-                    fineTune(
-                            ad,
-                            net,
-                            s.w,
-                            data.batch(em, episode.support()).get(0),
-                            episode,
-                            config,
-                            em);
-            return accuracy(net, adapted, s.state, data, episode, config, em);
+            NDArray support = data.batch(em, episode.support()).get(0);
+            List<NDArray> adapted = new ArrayList<>();
+            List<ModelState> states = new ArrayList<>();
+            for (TrainingState s : members) {
+                adapted.add(fineTune(ad, net, s.w, support, episode, config, em));
+                states.add(s.state);
+            }
+            return accuracy(net, adapted, states, data, episode, config, em);
         }
     }
 
@@ -370,28 +420,35 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
     }
 
     /**
-     * The query accuracy of one episode under weights {@code w}, without a graph and without
-     * touching {@code state} (the running statistics, used unless batch-norm is transductive).
+     * The query accuracy of one episode under the weights {@code ws} of one or more ensemble
+     * members, without a graph and without touching {@code states} (their running statistics, used
+     * unless batch-norm is transductive): each member's embeddings are transformed on their own,
+     * then concatenated, so squared distances add up over the members.
      */
     private static double accuracy(
             Sequential net,
-            NDArray w,
-            ModelState state,
+            List<NDArray> ws,
+            List<ModelState> states,
             LabeledImages.Tensors data,
             Episode episode,
             ProtoNetConfig config,
             NDManager run) {
         try (NDManager sm = run.newSubManager()) {
-            w.tempAttach(sm);
             NDArray x = data.batch(sm, episode.supportThenQuery()).get(0);
-            NDArray emb =
-                    config.transductiveBatchNorm()
-                            // A throw-away state: the episode's statistics must not leak into the
-                            // running statistics that meta-training keeps.
-                            ? net.forward(w, x, net.newState(sm), true)
-                            : net.forward(w, x, state, false);
-            NDArray features = config.featureTransform().apply(emb, episode.support().length);
-            return Accuracy.of(logits(features, episode), sm.create(episode.queryLabels()));
+            NDList features = new NDList(ws.size());
+            for (int k = 0; k < ws.size(); k++) {
+                NDArray w = ws.get(k);
+                w.tempAttach(sm);
+                NDArray emb =
+                        config.transductiveBatchNorm()
+                                // A throw-away state: the episode's statistics must not leak into
+                                // the running statistics that meta-training keeps.
+                                ? net.forward(w, x, net.newState(sm), true)
+                                : net.forward(w, x, states.get(k), false);
+                features.add(config.featureTransform().apply(emb, episode.support().length));
+            }
+            NDArray all = features.size() == 1 ? features.get(0) : NDArrays.concat(features, 1);
+            return Accuracy.of(logits(all, episode), sm.create(episode.queryLabels()));
         }
     }
 
@@ -404,64 +461,86 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
         return Prototypes.logits(query, Prototypes.of(support, size.ways(), size.shots()));
     }
 
-    private static TrainingState resume(RunContext ctx, Sequential net, NDManager run) {
-        Optional<byte[]> saved = ctx.checkpoints().load(CHECKPOINT);
+    /** Member {@code k}'s state: from its checkpoint if there is one, else freshly initialised. */
+    private static TrainingState resume(
+            RunContext ctx, Sequential net, NDManager run, int k, int ensemble) {
+        Optional<byte[]> saved = ctx.checkpoints().load(checkpointName(k));
         if (saved.isPresent()) {
             TrainingState s = TrainingState.decode(run, saved.get());
             ctx.info(
-                    "Resuming baselines/protonet from its checkpoint after episode "
+                    "Resuming baselines/protonet"
+                            + (ensemble == 1 ? "" : " member " + (k + 1) + " of " + ensemble)
+                            + " from its checkpoint after episode "
                             + s.episode
                             + ".");
             return s;
         }
-        NDArray w = net.initialParameters(run, ctx.seeds().derive("init"));
+        long seed = k == 0 ? ctx.seeds().derive("init") : ctx.seeds().derive("init", k);
+        NDArray w = net.initialParameters(run, seed);
         return new TrainingState(
                 w, w.zerosLike(), w.zerosLike(), net.newState(run), 0, 0, 0, new ArrayList<>());
     }
 
+    /**
+     * The run's result: the test accuracy of the members together, the meta-validation accuracy of
+     * the members together ({@code validationAcc}), the last training loss averaged over the
+     * members and each member's curves.
+     */
     private static RunResult result(
             ProtoNetConfig config,
             Sequential net,
-            TrainingState s,
+            List<TrainingState> members,
+            double validationAcc,
             String eval,
             EpisodeAccuracy summary,
             double[] testAcc) {
-        int n = s.curve.size();
-        double[] x = new double[n];
-        double[] acc = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = s.curve.get(i)[0];
-            acc[i] = s.curve.get(i)[1];
-        }
-        // The first point (episode 0) has no training loss.
-        double[] lossX = Arrays.copyOfRange(x, 1, n);
-        double[] loss = new double[n - 1];
-        for (int i = 1; i < n; i++) {
-            loss[i - 1] = s.curve.get(i)[2];
+        List<Plot.Series> accSeries = new ArrayList<>();
+        List<Plot.Series> lossSeries = new ArrayList<>();
+        double lastLoss = 0;
+        for (int k = 0; k < members.size(); k++) {
+            List<double[]> curve = members.get(k).curve;
+            int n = curve.size();
+            double[] x = new double[n];
+            double[] acc = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = curve.get(i)[0];
+                acc[i] = curve.get(i)[1];
+            }
+            // The first point (episode 0) has no training loss.
+            double[] lossX = Arrays.copyOfRange(x, 1, n);
+            double[] loss = new double[n - 1];
+            for (int i = 1; i < n; i++) {
+                loss[i - 1] = curve.get(i)[2];
+            }
+            String member = members.size() == 1 ? "" : " " + (k + 1);
+            accSeries.add(new Plot.Series("meta-validation" + member, x, acc));
+            lossSeries.add(new Plot.Series("meta-train" + member, lossX, loss));
+            lastLoss += n > 1 ? loss[n - 2] / members.size() : Double.NaN;
         }
         RunResult.Builder out =
                 summary.addTo(RunResult.builder(), eval, testAcc)
-                        .metric("meta_validation_accuracy", acc[n - 1])
+                        .metric("meta_validation_accuracy", validationAcc)
                         .metric("train_episodes", config.trainEpisodes())
-                        .metric("parameters", net.parameterCount());
-        if (loss.length > 0) {
-            out.metric("train_loss", loss[loss.length - 1]);
+                        .metric("parameters", (long) members.size() * net.parameterCount());
+        if (config.trainEpisodes() > 0) {
+            out.metric("train_loss", lastLoss);
         }
         String shape = config.ways() + "-way " + config.shots() + "-shot";
+        String title = members.size() == 1 ? "" : ", each member";
         return out.plot(
                         "meta-validation-accuracy",
                         new Plot(
-                                "Meta-validation accuracy (" + shape + ")",
+                                "Meta-validation accuracy (" + shape + title + ")",
                                 "meta-training episode",
                                 "query accuracy",
-                                List.of(new Plot.Series("meta-validation", x, acc))))
+                                accSeries))
                 .plot(
                         "train-loss",
                         new Plot(
-                                "Query loss between evaluations",
+                                "Query loss between evaluations" + title,
                                 "meta-training episode",
                                 "cross-entropy",
-                                List.of(new Plot.Series("meta-train", lossX, loss))))
+                                lossSeries))
                 .build();
     }
 

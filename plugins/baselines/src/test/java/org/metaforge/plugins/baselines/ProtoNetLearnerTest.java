@@ -139,6 +139,62 @@ class ProtoNetLearnerTest {
     }
 
     @Test
+    void ensembleMembersTrainApartAndAreScoredTogether() {
+        RunResult single = fit(small(20), 6);
+        Map<String, Object> c = small(20);
+        c.put("ensemble", 2);
+        RunResult pair = fit(c, 6);
+        List<org.metaforge.sdk.run.Plot.Series> curves =
+                pair.plots().get("meta-validation-accuracy").series();
+        assertEquals(2, curves.size());
+        // The first member is the single network: same initialisation, same episodes.
+        double[] alone = single.plots().get("meta-validation-accuracy").series().get(0).y();
+        assertArrayEquals(alone, curves.get(0).y());
+        // The second starts from its own initialisation and meets other episodes.
+        assertTrue(alone[0] != curves.get(1).y()[0], "members 1 and 2 start alike");
+        assertTrue(alone[2] != curves.get(1).y()[2], "members 1 and 2 train alike");
+        assertEquals(2 * single.metric("parameters"), pair.metric("parameters"));
+        assertTrue(
+                single.metric("test_accuracy") != pair.metric("test_accuracy"),
+                "the second member left the accuracy at " + single.metric("test_accuracy"));
+        assertTrue(pair.metric("test_accuracy") > 0.5, "ensemble " + pair.metric("test_accuracy"));
+    }
+
+    @Test
+    void anEnsembleResumesInItsSecondMemberWithoutRetrainingTheFirst() {
+        Map<String, Object> c = small(20);
+        c.put("ensemble", 2);
+        ProtoNetConfig config = SCHEMA.bind(c, "t");
+        RunResult straight = fit(c, 7);
+        // 20 episodes of member 1, then a stop during member 2's episode 16: member 1's final
+        // checkpoint and member 2's of episode 10 are left.
+        Map<String, byte[]> checkpoints = new HashMap<>();
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TestRunContext ctx =
+                    new TestRunContext(m, 7, new FirstOrderAutodiff(), null, checkpoints);
+            StoppingContext stop = new StoppingContext(ctx, 35);
+            assertThrows(
+                    CancellationException.class,
+                    () -> new ProtoNetLearner().fit(stop, config, TASK));
+        }
+        RunResult resumed;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TestRunContext ctx =
+                    new TestRunContext(m, 7, new FirstOrderAutodiff(), null, checkpoints);
+            resumed = new ProtoNetLearner().fit(ctx, config, TASK);
+            assertEquals(
+                    List.of(
+                            "Resuming baselines/protonet member 1 of 2 from its checkpoint after"
+                                    + " episode 20.",
+                            "Resuming baselines/protonet member 2 of 2 from its checkpoint after"
+                                    + " episode 10."),
+                    ctx.infos().subList(0, 2));
+        }
+        assertEquals(straight.metrics(), resumed.metrics());
+        assertEquals(straight.artifacts(), resumed.artifacts());
+    }
+
+    @Test
     void rejectsOverlappingOrTooSmallClassSplitsNamingTheField() {
         Map<String, Object> c = small(1);
         c.put("test-classes", List.of(4, 5, 6, 7, 8));
