@@ -31,6 +31,7 @@ import org.metaforge.sdk.config.Param;
  * @param testQueries what the support set is scored on while fine-tuning
  * @param featureTransform how evaluation transforms an episode's embeddings before classifying
  * @param ensemble embeddings meta-trained independently whose features evaluation concatenates
+ * @param trainShift largest random translation, in pixels, of a meta-training image
  */
 public record ProtoNetConfig(
         @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
@@ -171,7 +172,16 @@ public record ProtoNetConfig(
                         defaultValue = "1",
                         min = 1,
                         max = 100)
-                int ensemble) {
+                int ensemble,
+        @Param(
+                        value =
+                                "meta-training moves each image by a random offset of up to this"
+                                        + " many pixels in each direction, zero-filled (0: no"
+                                        + " shift); evaluation never shifts",
+                        defaultValue = "0",
+                        min = 0,
+                        max = 8)
+                int trainShift) {
 
     /** Checks the class lists against each other and against {@code ways}. */
     public ProtoNetConfig {

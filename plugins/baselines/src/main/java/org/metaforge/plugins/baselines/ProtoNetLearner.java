@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.metaforge.sdk.Learner;
 import org.metaforge.sdk.autodiff.Autodiff;
 import org.metaforge.sdk.data.LabeledImages;
@@ -72,6 +73,7 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
 
     private static final String WHERE = "config of baselines/protonet";
     private static final String CHECKPOINT = "protonet";
+    private static final String SHIFT_STREAM = "protonet-train-shift";
 
     @Override
     public String name() {
@@ -224,7 +226,8 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
         }
         for (int e = s.episode; e < config.trainEpisodes(); e++) {
             ctx.checkCancelled();
-            double loss = trainStep(ad, net, s, trainData, data.trainEpisode(k, e), config);
+            Random shifts = ctx.seeds().random(SHIFT_STREAM + "/" + k, e);
+            double loss = trainStep(ad, net, s, trainData, data.trainEpisode(k, e), shifts, config);
             if (!Double.isFinite(loss)) {
                 throw new RunFailedException(
                         String.format(
@@ -264,19 +267,27 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
         return k == 0 ? CHECKPOINT : CHECKPOINT + "-member-" + (k + 1);
     }
 
-    /** One meta-training episode and Adam step in its own manager; returns the query loss. */
+    /**
+     * One meta-training episode and Adam step in its own manager, its images shifted by {@code
+     * shifts} up to {@code train-shift} pixels; returns the query loss.
+     */
     private static double trainStep(
             Autodiff ad,
             Sequential net,
             TrainingState s,
             LabeledImages.Tensors data,
             Episode episode,
+            Random shifts,
             ProtoNetConfig config) {
         try (NDManager sm = s.w.getManager().newSubManager()) {
             s.w.tempAttach(sm);
             s.m.tempAttach(sm);
             s.v.tempAttach(sm);
-            NDArray x = data.batch(sm, episode.supportThenQuery()).get(0);
+            NDArray x =
+                    RandomShift.random(
+                            data.batch(sm, episode.supportThenQuery()).get(0),
+                            shifts,
+                            config.trainShift());
             NDArray y = sm.create(episode.queryLabels());
             NDArray grad;
             double loss;

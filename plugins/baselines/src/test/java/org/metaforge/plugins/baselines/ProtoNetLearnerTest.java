@@ -114,6 +114,22 @@ class ProtoNetLearnerTest {
     }
 
     @Test
+    void trainShiftChangesOnlyMetaTraining() {
+        Map<String, Object> c = small(20);
+        RunResult plain = fit(c, 4);
+        c.put("train-shift", 2);
+        RunResult shifted = fit(c, 4);
+        double[] before = plain.plots().get("meta-validation-accuracy").series().get(0).y();
+        double[] after = shifted.plots().get("meta-validation-accuracy").series().get(0).y();
+        // The same untrained network is evaluated on the same unshifted episodes first.
+        assertEquals(before[0], after[0]);
+        assertTrue(
+                plain.metric("train_loss") != shifted.metric("train_loss"),
+                "shifting left the training loss at " + plain.metric("train_loss"));
+        assertTrue(shifted.metric("test_accuracy") > 0.5, "" + shifted.metric("test_accuracy"));
+    }
+
+    @Test
     void resumesFromItsEpisodeCheckpointWithIdenticalResults() {
         ProtoNetConfig config = SCHEMA.bind(small(40), "t");
         RunResult straight = fit(small(40), 9);
@@ -164,6 +180,8 @@ class ProtoNetLearnerTest {
     void anEnsembleResumesInItsSecondMemberWithoutRetrainingTheFirst() {
         Map<String, Object> c = small(20);
         c.put("ensemble", 2);
+        // Shifted images too: their offsets are drawn per member and episode, so they repeat.
+        c.put("train-shift", 2);
         ProtoNetConfig config = SCHEMA.bind(c, "t");
         RunResult straight = fit(c, 7);
         // 20 episodes of member 1, then a stop during member 2's episode 16: member 1's final
