@@ -27,8 +27,9 @@ final class RandomShift {
         int c = (int) s.get(1);
         int h = (int) s.get(2);
         int w = (int) s.get(3);
-        float[] in = x.toType(DataType.FLOAT32, false).toFloatArray();
-        float[] out = new float[in.length];
+        // Through float64, which holds float32 and float64 pixels exactly.
+        double[] in = x.toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] out = new double[in.length];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
                 int plane = (i * c + ch) * h * w;

@@ -31,12 +31,17 @@ class RandomShiftTest {
             assertArrayEquals(
                     new float[] {0, 0, 0, 1, 2, 3, 4, 5, 6, 12, 13, 0, 15, 16, 0, 18, 19, 0},
                     out.toFloatArray());
-            // Diagonal, in float64: up one and right two keeps only x[1][0] at (0, 2).
-            NDArray d = x.toType(DataType.FLOAT64, false);
+            // Diagonal, in float64 (values float32 cannot hold, kept exactly): up one and right
+            // two keeps only x[1][0] at (0, 2) and x[2][0] at (1, 2).
+            NDArray d = x.toType(DataType.FLOAT64, false).add(1e-12);
             NDArray diag = RandomShift.shift(d, new int[] {-1, 0}, new int[] {2, 0});
             assertEquals(DataType.FLOAT64, diag.getDataType());
+            double e = 1e-12;
             assertArrayEquals(
-                    new double[] {0, 0, 4, 0, 0, 7, 0, 0, 0, 11, 12, 13, 14, 15, 16, 17, 18, 19},
+                    new double[] {
+                        0, 0, 4 + e, 0, 0, 7 + e, 0, 0, 0, 11 + e, 12 + e, 13 + e, 14 + e, 15 + e,
+                        16 + e, 17 + e, 18 + e, 19 + e
+                    },
                     diag.toDoubleArray());
         }
     }
