@@ -9,6 +9,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,24 +127,36 @@ class ProtoNetLearnerTest {
         ProtoNetConfig config = SCHEMA.bind(small(40), "t");
         RunResult straight = fit(small(40), 9);
         // A run stopped during episode 26 leaves the checkpoint of episode 20.
+        List<String> infos = new ArrayList<>();
+        RunResult resumed = stopThenResume(config, 9, 25, infos);
+        assertTrue(infos.get(0).contains("after episode 20"), infos.toString());
+        assertEquals(straight.metrics(), resumed.metrics());
+        assertEquals(straight.artifacts(), resumed.artifacts());
+    }
+
+    /**
+     * Fits {@code config} with seed {@code seed} until {@code episodes} meta-training episodes have
+     * passed, then again from the checkpoints the stopped run left; returns the second run's result
+     * and adds its info messages to {@code infos}.
+     */
+    private static RunResult stopThenResume(
+            ProtoNetConfig config, long seed, int episodes, List<String> infos) {
         Map<String, byte[]> checkpoints = new HashMap<>();
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             TestRunContext ctx =
-                    new TestRunContext(m, 9, new FirstOrderAutodiff(), null, checkpoints);
-            StoppingContext stop = new StoppingContext(ctx, 25);
+                    new TestRunContext(m, seed, new FirstOrderAutodiff(), null, checkpoints);
+            StoppingContext stop = new StoppingContext(ctx, episodes);
             assertThrows(
                     CancellationException.class,
                     () -> new ProtoNetLearner().fit(stop, config, TASK));
         }
-        RunResult resumed;
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             TestRunContext ctx =
-                    new TestRunContext(m, 9, new FirstOrderAutodiff(), null, checkpoints);
-            resumed = new ProtoNetLearner().fit(ctx, config, TASK);
-            assertTrue(ctx.infos().get(0).contains("after episode 20"), ctx.infos().toString());
+                    new TestRunContext(m, seed, new FirstOrderAutodiff(), null, checkpoints);
+            RunResult resumed = new ProtoNetLearner().fit(ctx, config, TASK);
+            infos.addAll(ctx.infos());
+            return resumed;
         }
-        assertEquals(straight.metrics(), resumed.metrics());
-        assertEquals(straight.artifacts(), resumed.artifacts());
     }
 
     @Test
@@ -178,28 +191,15 @@ class ProtoNetLearnerTest {
         RunResult straight = fit(c, 7);
         // 20 episodes of member 1, then a stop during member 2's episode 16: member 1's final
         // checkpoint and member 2's of episode 10 are left.
-        Map<String, byte[]> checkpoints = new HashMap<>();
-        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            TestRunContext ctx =
-                    new TestRunContext(m, 7, new FirstOrderAutodiff(), null, checkpoints);
-            StoppingContext stop = new StoppingContext(ctx, 35);
-            assertThrows(
-                    CancellationException.class,
-                    () -> new ProtoNetLearner().fit(stop, config, TASK));
-        }
-        RunResult resumed;
-        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            TestRunContext ctx =
-                    new TestRunContext(m, 7, new FirstOrderAutodiff(), null, checkpoints);
-            resumed = new ProtoNetLearner().fit(ctx, config, TASK);
-            assertEquals(
-                    List.of(
-                            "Resuming baselines/protonet member 1 of 2 from its checkpoint after"
-                                    + " episode 20.",
-                            "Resuming baselines/protonet member 2 of 2 from its checkpoint after"
-                                    + " episode 10."),
-                    ctx.infos().subList(0, 2));
-        }
+        List<String> infos = new ArrayList<>();
+        RunResult resumed = stopThenResume(config, 7, 35, infos);
+        assertEquals(
+                List.of(
+                        "Resuming baselines/protonet member 1 of 2 from its checkpoint after"
+                                + " episode 20.",
+                        "Resuming baselines/protonet member 2 of 2 from its checkpoint after"
+                                + " episode 10."),
+                infos.subList(0, 2));
         assertEquals(straight.metrics(), resumed.metrics());
         assertEquals(straight.artifacts(), resumed.artifacts());
     }
