@@ -6,6 +6,10 @@ import java.util.function.LongSupplier;
 /**
  * Shows progress as plain lines, for logs and pipes: one at the start, then at most one per
  * interval, one when the total is reached, and a last one on close if the count changed since.
+ *
+ * <p>Components typically take their last step and then set the status that goes with it (the last
+ * epoch's loss, the best trial so far). The line for the total therefore waits for the next update
+ * (or for close) and shows that status, with the time at which the total was reached.
  */
 final class LineDisplay implements ProgressDisplay {
 
@@ -21,6 +25,7 @@ final class LineDisplay implements ProgressDisplay {
     private long lastPrintNanos;
     private long lastPrintedDone;
     private boolean completePrinted;
+    private long reachedNanos = -1;
 
     LineDisplay(
             String label,
@@ -42,16 +47,22 @@ final class LineDisplay implements ProgressDisplay {
     public void update(long done, String status) {
         long now = nanoClock.getAsLong();
         boolean reachedTotal = total > 0 && done >= total && !completePrinted;
-        if (!printedAny || reachedTotal || now - lastPrintNanos >= minIntervalNanos) {
+        if (reachedTotal && printedAny) {
+            if (reachedNanos < 0) {
+                reachedNanos = now; // the status set right after the last step belongs on the line
+            } else {
+                print(done, status, reachedNanos, ProgressText.Phase.RUNNING);
+            }
+        } else if (!printedAny || (!completePrinted && now - lastPrintNanos >= minIntervalNanos)) {
             print(done, status, now, ProgressText.Phase.RUNNING);
         }
     }
 
     @Override
     public void finish(long done, String status) {
-        // A status that changed after the last count is not worth a line of its own: components
-        // typically step and then set the status, which would repeat the 100% line.
-        if (!printedAny || done != lastPrintedDone) {
+        if (reachedNanos >= 0 && !completePrinted) {
+            print(done, status, reachedNanos, ProgressText.Phase.RUNNING);
+        } else if (!printedAny || done != lastPrintedDone) {
             print(done, status, nanoClock.getAsLong(), ProgressText.Phase.STOPPED);
         }
         out.flush();

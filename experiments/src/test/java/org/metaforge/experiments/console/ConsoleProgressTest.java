@@ -82,12 +82,33 @@ class ConsoleProgressTest {
     }
 
     @Test
-    void aStatusSetAfterTheLastStepDoesNotRepeatTheDoneLine() {
-        try (Progress p = factory.start("train", 10, "step")) {
+    void theDoneLineShowsTheStatusSetAfterTheLastStepOnce() {
+        try (Progress p = factory.start("trials", 4, "trial")) {
             advance(1);
-            p.step(10);
-            p.status("loss 0.1");
+            p.step(3);
+            p.status("best 0.6630");
+            advance(1);
+            p.step(1);
+            p.status("best 0.7530");
+            advance(7); // the rest of the component's work, before it closes the progress
+            p.status("best 0.7530");
         }
+
+        assertEquals(
+                List.of(
+                        "trials: 0/4 trial (0%)",
+                        "trials: 4/4 trial (100%), 2.0 trial/s, took 2s, best 0.7530"),
+                lines());
+    }
+
+    @Test
+    void aDoneLineWithNoLaterStatusIsPrintedOnClose() {
+        Progress p = factory.start("train", 10, "step");
+        advance(1);
+        p.step(10);
+        assertEquals(1, lines().size(), "the line for the total waits for its status");
+        advance(3);
+        p.close();
 
         assertEquals(
                 List.of("train: 0/10 step (0%)", "train: 10/10 step (100%), 10.0 step/s, took 1s"),
