@@ -118,17 +118,28 @@ class ParallelTrialsIT {
         StringBuilder err = new StringBuilder();
         Thread reader = reader(p, err, null, null);
         // Workers start with the parent and wait for trials; killed while idle, a worker is
-        // replaced without a retry. Kill one after the search hands out its batch, while both
-        // workers run their trials (two each, about 2 s apiece on an idle machine, longer under
-        // load), so the kill costs a trial. 400 ms proved too short on a loaded machine: the
-        // worker was killed before its trial reached it.
+        // replaced without a retry, and killed after its trials it costs nothing. So both workers
+        // are frozen (SIGSTOP) as soon as they exist; once the search has handed out its batch
+        // (the parent writes the trials' data, then sends each worker a trial, which waits in the
+        // frozen worker's pipe) one is killed and the other thawed. Fixed delays without the
+        // freeze failed both ways: too short on a loaded machine, too long on a fast one.
+        List<ProcessHandle> frozen = new ArrayList<>();
+        for (int i = 0; i < 6000 && frozen.size() < 2; i++) {
+            for (ProcessHandle w : workers(p)) {
+                if (!frozen.contains(w)) {
+                    signal("STOP", w);
+                    frozen.add(w);
+                }
+            }
+            Thread.sleep(10);
+        }
+        assertEquals(2, frozen.size(), "two workers started; stderr: " + err);
         for (int i = 0; i < 6000 && !busy(err, "random search: 0/4 trial"); i++) {
             Thread.sleep(10);
         }
-        Thread.sleep(1500);
-        ProcessHandle victim = workers(p).stream().findFirst().orElse(null);
-        assertTrue(victim != null, "a worker started; stderr: " + err);
-        victim.destroyForcibly();
+        Thread.sleep(5000);
+        frozen.get(0).destroyForcibly();
+        signal("CONT", frozen.get(1));
         assertTrue(p.waitFor(5, TimeUnit.MINUTES));
         reader.join();
         assertEquals(0, p.exitValue(), err.toString());
@@ -275,6 +286,12 @@ class ParallelTrialsIT {
                                 "trial-result", 1, Files.readAllBytes(dir.resolve("record.json"))));
         assertSameRecord(retrain, byHand);
         assertSameRecord(retrain, records(store("by-hand")).get(retrain.key()));
+    }
+
+    /** Sends {@code SIGSTOP} or {@code SIGCONT} to {@code process}. */
+    private static void signal(String name, ProcessHandle process) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+        assertEquals(0, kill.waitFor(), "kill -" + name + " " + process.pid());
     }
 
     /** The worker processes ({@code metaforge trial --channel}) of {@code p}. */
