@@ -32,6 +32,9 @@ import org.metaforge.sdk.config.Param;
  * @param featureTransform how evaluation transforms an episode's embeddings before classifying
  * @param ensemble embeddings meta-trained independently whose features evaluation concatenates
  * @param trainShift largest random translation, in pixels, of a meta-training image
+ * @param head how evaluation classifies the queries from the embeddings
+ * @param headL2 weight of the squared-norm penalty of the logistic head
+ * @param headSteps accelerated gradient steps fitting the logistic head on each support set
  */
 public record ProtoNetConfig(
         @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
@@ -181,7 +184,30 @@ public record ProtoNetConfig(
                         defaultValue = "0",
                         min = 0,
                         max = 8)
-                int trainShift) {
+                int trainShift,
+        @Param(
+                        value =
+                                "how evaluation classifies the queries: prototypes (nearest"
+                                        + " prototype, the method as published) or logistic"
+                                        + " (logistic regression fitted on the support"
+                                        + " embeddings, started from the prototypes)",
+                        defaultValue = "prototypes")
+                ProtoNetHead head,
+        @Param(
+                        value =
+                                "weight of the squared-norm penalty of the logistic head, added"
+                                        + " to its mean cross-entropy on the support set",
+                        defaultValue = "0.001",
+                        min = 0,
+                        max = 1000,
+                        minExclusive = true)
+                double headL2,
+        @Param(
+                        value = "gradient steps fitting the logistic head on each support set",
+                        defaultValue = "300",
+                        min = 1,
+                        max = 1_000_000)
+                int headSteps) {
 
     /** Checks the class lists against each other and against {@code ways}. */
     public ProtoNetConfig {

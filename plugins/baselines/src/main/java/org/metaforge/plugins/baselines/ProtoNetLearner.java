@@ -459,7 +459,14 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
                 features.add(config.featureTransform().apply(emb, episode.support().length));
             }
             NDArray all = features.size() == 1 ? features.get(0) : NDArrays.concat(features, 1);
-            return Accuracy.of(logits(all, episode), sm.create(episode.queryLabels()));
+            NDArray logits =
+                    switch (config.head()) {
+                        case PROTOTYPES -> logits(all, episode);
+                        case LOGISTIC ->
+                                LogisticHead.queryLogits(
+                                        all, episode.size(), config.headL2(), config.headSteps());
+                    };
+            return Accuracy.of(logits, sm.create(episode.queryLabels()));
         }
     }
 

@@ -88,10 +88,16 @@ class ProtoNetLearnerTest {
     }
 
     @Test
-    void transductiveBatchNormAndFeatureTransformChangeOnlyEvaluation() {
+    void transductiveBatchNormFeatureTransformAndHeadChangeOnlyEvaluation() {
         RunResult plain = fit(small(20), 4);
         Map<String, Object> options =
-                Map.of("transductive-batch-norm", true, "feature-transform", "power-centred-l2");
+                Map.of(
+                        "transductive-batch-norm",
+                        true,
+                        "feature-transform",
+                        "power-centred-l2",
+                        "head",
+                        "logistic");
         for (Map.Entry<String, Object> option : options.entrySet()) {
             Map<String, Object> c = small(20);
             c.put(option.getKey(), option.getValue());
