@@ -25,6 +25,7 @@ final class LogisticHead {
      * Query logits of the classifier fitted on an episode's support embeddings.
      *
      * @param embeddings support then query embeddings {@code (n + m, D)}, support class-major
+     * @param size the episode's ways and shots
      * @param l2 weight of the squared-norm penalty, positive
      * @param steps accelerated gradient steps
      * @return {@code (m, ways)}, float64, on the embeddings' manager
@@ -60,8 +61,9 @@ final class LogisticHead {
         for (int i = 0; i < n; i++) {
             trace += gram[i][i];
         }
-        // Softmax cross-entropy has curvature at most 1/2 in the logits, so the mean loss's
-        // gradient is (trace(K) / 2n + l2)-Lipschitz in W; the bias's constant is below that.
+        // Softmax cross-entropy has curvature at most 1/2 in the logits, so with the bias as a
+        // constant feature 1 the objective's gradient is ((trace(K) + n) / 2n + l2)-Lipschitz in
+        // (W, b): the step 1/L never overshoots.
         double step = 1 / (0.5 * trace / n + l2 + 0.5);
         double[][] a = new double[n][ways];
         double[] b = new double[ways];
