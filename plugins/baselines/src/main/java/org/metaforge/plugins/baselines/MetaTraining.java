@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.metaforge.sdk.autodiff.Autodiff;
 import org.metaforge.sdk.data.LabeledImages;
+import org.metaforge.sdk.metric.Accuracy;
 import org.metaforge.sdk.nn.ModelState;
 import org.metaforge.sdk.nn.Sequential;
 import org.metaforge.sdk.run.Plot;
@@ -51,7 +52,8 @@ final class MetaTraining {
     private MetaTraining() {}
 
     /**
-     * Runs meta-training and meta-testing.
+     * Runs meta-training and meta-testing: {@code ensemble} initialisations meta-trained one after
+     * the other (one, the method as published, by default), then the fixed test episodes.
      *
      * @param component the full component id, for messages and checkpoints
      * @param moments names of arrays the step keeps beside the weights {@code w} (e.g. Adam's),
@@ -81,72 +83,57 @@ final class MetaTraining {
         Sequential net = ConvClassifier.of(task.train().sampleShape(), c.channels(), c.ways());
         NDManager run = ctx.manager();
         Autodiff ad = ctx.autodiff();
-        State s = resume(ctx, net, run, component, moments);
+        int ensemble = c.ensemble();
         List<Episode> validation = data.validationEpisodes(c.validationEpisodes());
         String eval = task.evalName();
+        List<State> members = new ArrayList<>();
+        double validationAcc;
         double[] testAcc;
         try (LabeledImages.Tensors trainData = data.metaTrain().upload(run);
                 LabeledImages.Tensors valData = data.metaValidation().upload(run);
                 Progress progress =
                         ctx.progress(
-                                component + " " + net.parameterCount() + " params",
-                                (long) c.trainIterations() + c.testEpisodes(),
+                                component
+                                        + " "
+                                        + (long) ensemble * net.parameterCount()
+                                        + " params",
+                                (long) ensemble * c.trainIterations() + c.testEpisodes(),
                                 "step")) {
-            if (s.curve.isEmpty()) {
-                double acc = evaluate(ad, net, s.w(), valData, validation, c);
-                s.curve.add(new double[] {0, acc, Double.NaN});
+            for (int k = 0; k < ensemble; k++) {
+                State s = resume(ctx, net, run, component, moments, k, ensemble);
+                progress.step(s.iteration);
+                Member member = new Member(k, ensemble, component);
+                metaTrain(
+                        ctx,
+                        ad,
+                        net,
+                        s,
+                        member,
+                        data,
+                        trainData,
+                        valData,
+                        validation,
+                        c,
+                        progress,
+                        divergenceHint,
+                        step);
+                if (k < ensemble - 1) {
+                    // A finished member is not trained again when a later one is interrupted.
+                    ctx.checkpoints().save(member.checkpoint(), s.encode(run));
+                }
+                members.add(s);
             }
-            progress.step(s.iteration);
-            for (int i = s.iteration; i < c.trainIterations(); i++) {
-                ctx.checkCancelled();
-                double loss;
-                try (NDManager it = run.newSubManager()) {
-                    for (NDArray a : s.arrays.values()) {
-                        a.tempAttach(it);
-                    }
-                    List<ConvClassifier.EpisodeTensors> tasks = new ArrayList<>();
-                    for (int t = 0; t < c.metaBatch(); t++) {
-                        Episode e = data.trainEpisode((long) i * c.metaBatch() + t);
-                        tasks.add(ConvClassifier.EpisodeTensors.of(it, trainData, e));
-                    }
-                    loss = step.apply(net, s, i, tasks);
-                }
-                if (!Double.isFinite(loss)) {
-                    throw new RunFailedException(
-                            String.format(
-                                    Locale.ROOT,
-                                    "%s diverged at outer step %d (task loss %s); lower %s.",
-                                    component,
-                                    i + 1,
-                                    loss,
-                                    divergenceHint));
-                }
-                s.iteration = i + 1;
-                s.lossSum += loss;
-                s.lossCount++;
-                progress.step(1);
-                if (s.iteration % c.evalEvery() == 0 || s.iteration == c.trainIterations()) {
-                    double acc = evaluate(ad, net, s.w(), valData, validation, c);
-                    s.curve.add(new double[] {s.iteration, acc, s.lossSum / s.lossCount});
-                    s.lossSum = 0;
-                    s.lossCount = 0;
-                    progress.status(
-                            String.format(
-                                    Locale.ROOT,
-                                    "step %d meta-validation accuracy %.4f",
-                                    s.iteration,
-                                    acc));
-                }
-                if (s.iteration % c.checkpointEvery() == 0 && s.iteration < c.trainIterations()) {
-                    ctx.checkpoints().save(component, s.encode(run));
-                }
-            }
+            List<NDArray> ws = members.stream().map(State::w).toList();
+            validationAcc =
+                    ensemble == 1
+                            ? members.get(0).curve.get(members.get(0).curve.size() - 1)[1]
+                            : evaluate(ad, net, ws, valData, validation, c);
             List<Episode> test = data.testEpisodes(c.testEpisodes());
             try (LabeledImages.Tensors testData = data.metaTest().upload(run)) {
                 testAcc = new double[test.size()];
                 for (int i = 0; i < test.size(); i++) {
                     ctx.checkCancelled();
-                    testAcc[i] = accuracy(ad, net, s.w(), testData, test.get(i), c);
+                    testAcc[i] = accuracy(ad, net, ws, testData, test.get(i), c);
                     progress.step(1);
                 }
             }
@@ -163,49 +150,174 @@ final class MetaTraining {
                         summary.mean(),
                         summary.ci95(),
                         summary.episodes()));
-        return result(c, net, s, eval, summary, testAcc);
+        return result(c, net, members, validationAcc, eval, summary, testAcc);
     }
 
-    /** Mean query accuracy over {@code episodes} after fine-tuning on each support set. */
+    /**
+     * Ensemble member {@code k} (0-based) of {@code count}: its name in messages and its
+     * checkpoint's; member 0's checkpoint is that of a single initialisation.
+     */
+    private record Member(int k, int count, String component) {
+        String label() {
+            return count == 1 ? "" : " (member " + (k + 1) + ")";
+        }
+
+        String checkpoint() {
+            return k == 0 ? component : component + "-member-" + (k + 1);
+        }
+    }
+
+    /**
+     * Meta-trains one member from where {@code s} stands to {@code train-iterations}, on its own
+     * stream of training episodes, with meta-validation every {@code eval-every} outer steps and
+     * checkpoints every {@code checkpoint-every}.
+     */
+    private static void metaTrain(
+            RunContext ctx,
+            Autodiff ad,
+            Sequential net,
+            State s,
+            Member member,
+            EpisodicTask data,
+            LabeledImages.Tensors trainData,
+            LabeledImages.Tensors valData,
+            List<Episode> validation,
+            MetaTrainingConfig c,
+            Progress progress,
+            String divergenceHint,
+            OuterStep step) {
+        NDManager run = ctx.manager();
+        if (s.curve.isEmpty()) {
+            double acc = evaluate(ad, net, List.of(s.w()), valData, validation, c);
+            s.curve.add(new double[] {0, acc, Double.NaN});
+        }
+        for (int i = s.iteration; i < c.trainIterations(); i++) {
+            ctx.checkCancelled();
+            double loss;
+            try (NDManager it = run.newSubManager()) {
+                for (NDArray a : s.arrays.values()) {
+                    a.tempAttach(it);
+                }
+                List<ConvClassifier.EpisodeTensors> tasks = new ArrayList<>();
+                for (int t = 0; t < c.metaBatch(); t++) {
+                    Episode e = data.trainEpisode(member.k(), (long) i * c.metaBatch() + t);
+                    tasks.add(ConvClassifier.EpisodeTensors.of(it, trainData, e));
+                }
+                loss = step.apply(net, s, i, tasks);
+            }
+            if (!Double.isFinite(loss)) {
+                throw new RunFailedException(
+                        String.format(
+                                Locale.ROOT,
+                                "%s diverged at outer step %d%s (task loss %s); lower %s.",
+                                member.component(),
+                                i + 1,
+                                member.label(),
+                                loss,
+                                divergenceHint));
+            }
+            s.iteration = i + 1;
+            s.lossSum += loss;
+            s.lossCount++;
+            progress.step(1);
+            if (s.iteration % c.evalEvery() == 0 || s.iteration == c.trainIterations()) {
+                double acc = evaluate(ad, net, List.of(s.w()), valData, validation, c);
+                s.curve.add(new double[] {s.iteration, acc, s.lossSum / s.lossCount});
+                s.lossSum = 0;
+                s.lossCount = 0;
+                progress.status(
+                        String.format(
+                                Locale.ROOT,
+                                "step %d%s meta-validation accuracy %.4f",
+                                s.iteration,
+                                member.label(),
+                                acc));
+            }
+            if (s.iteration % c.checkpointEvery() == 0 && s.iteration < c.trainIterations()) {
+                ctx.checkpoints().save(member.checkpoint(), s.encode(run));
+            }
+        }
+    }
+
+    /**
+     * Mean query accuracy over {@code episodes} of the initialisations {@code ws} together, each
+     * fine-tuned on each support set (see {@link #accuracy}).
+     */
     static double evaluate(
             Autodiff ad,
             Sequential net,
-            NDArray w,
+            List<NDArray> ws,
             LabeledImages.Tensors data,
             List<Episode> episodes,
             MetaTrainingConfig c) {
         double sum = 0;
         for (Episode e : episodes) {
-            sum += accuracy(ad, net, w, data, e, c);
+            sum += accuracy(ad, net, ws, data, e, c);
         }
         return sum / episodes.size();
     }
 
-    /** One episode's query accuracy after fine-tuning {@code w} on its support set. */
+    /**
+     * One episode's query accuracy after fine-tuning each initialisation of {@code ws} on its
+     * support set: one initialisation's own predictions, or, for several, the class of highest mean
+     * softmax probability over them ({@link #meanProbabilities}).
+     */
     static double accuracy(
             Autodiff ad,
             Sequential net,
-            NDArray w,
+            List<NDArray> ws,
             LabeledImages.Tensors data,
             Episode episode,
             MetaTrainingConfig c) {
-        try (NDManager sm = w.getManager().newSubManager()) {
-            w.tempAttach(sm);
+        try (NDManager sm = ws.get(0).getManager().newSubManager()) {
+            for (NDArray w : ws) {
+                w.tempAttach(sm);
+            }
             ConvClassifier.EpisodeTensors t = ConvClassifier.EpisodeTensors.of(sm, data, episode);
-            int steps = c.innerStepsTest();
-            double lr = c.testLearningRate();
-            NDArray adapted =
-                    switch (c.testOptimizer()) {
-                        case SGD -> ConvClassifier.sgd(ad, net, w, t.xs(), t.ys(), steps, lr);
-                        case ADAM -> ConvClassifier.adam(ad, net, w, t.xs(), t.ys(), steps, lr);
-                    };
-            return ConvClassifier.accuracy(net, adapted, t.xq(), t.yq());
+            List<NDArray> logits = new ArrayList<>();
+            for (NDArray w : ws) {
+                logits.add(ConvClassifier.logits(net, fineTune(ad, net, w, t, c), t.xq()));
+            }
+            NDArray scores = logits.size() == 1 ? logits.get(0) : meanProbabilities(logits);
+            return Accuracy.of(scores, t.yq());
         }
     }
 
+    /** The mean over {@code logits} (each {@code (B, K)}) of their softmax over classes. */
+    static NDArray meanProbabilities(List<NDArray> logits) {
+        NDArray sum = logits.get(0).softmax(1);
+        for (int i = 1; i < logits.size(); i++) {
+            sum = sum.add(logits.get(i).softmax(1));
+        }
+        return sum.div(logits.size());
+    }
+
+    /** {@code w} fine-tuned on the support set of {@code t} as evaluation does. */
+    private static NDArray fineTune(
+            Autodiff ad,
+            Sequential net,
+            NDArray w,
+            ConvClassifier.EpisodeTensors t,
+            MetaTrainingConfig c) {
+        int steps = c.innerStepsTest();
+        double lr = c.testLearningRate();
+        return switch (c.testOptimizer()) {
+            case SGD -> ConvClassifier.sgd(ad, net, w, t.xs(), t.ys(), steps, lr);
+            case ADAM -> ConvClassifier.adam(ad, net, w, t.xs(), t.ys(), steps, lr);
+        };
+    }
+
+    /** Member {@code k}'s state: from its checkpoint if there is one, else freshly initialised. */
     private static State resume(
-            RunContext ctx, Sequential net, NDManager run, String component, List<String> moments) {
-        Optional<byte[]> saved = ctx.checkpoints().load(component);
+            RunContext ctx,
+            Sequential net,
+            NDManager run,
+            String component,
+            List<String> moments,
+            int k,
+            int ensemble) {
+        Member member = new Member(k, ensemble, component);
+        Optional<byte[]> saved = ctx.checkpoints().load(member.checkpoint());
         if (saved.isPresent()) {
             List<String> names = new ArrayList<>();
             names.add("w");
@@ -217,13 +329,15 @@ final class MetaTraining {
             ctx.info(
                     "Resuming "
                             + component
+                            + (ensemble == 1 ? "" : " member " + (k + 1) + " of " + ensemble)
                             + " from its checkpoint after step "
                             + s.iteration
                             + ".");
             return s;
         }
+        long seed = k == 0 ? ctx.seeds().derive("init") : ctx.seeds().derive("init", k);
         Map<String, NDArray> arrays = new LinkedHashMap<>();
-        NDArray w = net.initialParameters(run, ctx.seeds().derive("init"));
+        NDArray w = net.initialParameters(run, seed);
         arrays.put("w", w);
         for (String m : moments) {
             arrays.put(m, w.zerosLike());
@@ -231,49 +345,69 @@ final class MetaTraining {
         return new State(arrays, 0, 0, 0, new ArrayList<>());
     }
 
+    /**
+     * The run's result: the test accuracy of the members together, their meta-validation accuracy
+     * together ({@code validationAcc}), the last training loss averaged over the members and each
+     * member's curves.
+     */
     private static RunResult result(
             MetaTrainingConfig c,
             Sequential net,
-            State s,
+            List<State> members,
+            double validationAcc,
             String eval,
             EpisodeAccuracy summary,
             double[] testAcc) {
-        int n = s.curve.size();
-        double[] x = new double[n];
-        double[] acc = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = s.curve.get(i)[0];
-            acc[i] = s.curve.get(i)[1];
-        }
-        // The first point (step 0) has no training loss.
-        double[] lossX = Arrays.copyOfRange(x, 1, n);
-        double[] loss = new double[n - 1];
-        for (int i = 1; i < n; i++) {
-            loss[i - 1] = s.curve.get(i)[2];
+        List<Plot.Series> accSeries = new ArrayList<>();
+        List<Plot.Series> lossSeries = new ArrayList<>();
+        double lastLoss = 0;
+        for (int k = 0; k < members.size(); k++) {
+            List<double[]> curve = members.get(k).curve;
+            int n = curve.size();
+            double[] x = new double[n];
+            double[] acc = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = curve.get(i)[0];
+                acc[i] = curve.get(i)[1];
+            }
+            // The first point (step 0) has no training loss.
+            double[] lossX = Arrays.copyOfRange(x, 1, n);
+            double[] loss = new double[n - 1];
+            for (int i = 1; i < n; i++) {
+                loss[i - 1] = curve.get(i)[2];
+            }
+            String member = members.size() == 1 ? "" : " " + (k + 1);
+            accSeries.add(new Plot.Series("meta-validation" + member, x, acc));
+            lossSeries.add(new Plot.Series("meta-train" + member, lossX, loss));
+            lastLoss += n > 1 ? loss[n - 2] / members.size() : Double.NaN;
         }
         RunResult.Builder out =
                 summary.addTo(RunResult.builder(), eval, testAcc)
-                        .metric("meta_validation_accuracy", acc[n - 1])
+                        .metric("meta_validation_accuracy", validationAcc)
                         .metric("train_iterations", c.trainIterations())
-                        .metric("parameters", net.parameterCount());
-        if (loss.length > 0) {
-            out.metric("train_loss", loss[loss.length - 1]);
+                        .metric("parameters", (long) members.size() * net.parameterCount());
+        if (c.trainIterations() > 0) {
+            out.metric("train_loss", lastLoss);
         }
         String shape = c.ways() + "-way " + c.shots() + "-shot";
+        String title = members.size() == 1 ? "" : ", each member";
         return out.plot(
                         "meta-validation-accuracy",
                         new Plot(
-                                "Meta-validation accuracy after fine-tuning (" + shape + ")",
+                                "Meta-validation accuracy after fine-tuning ("
+                                        + shape
+                                        + title
+                                        + ")",
                                 "outer step",
                                 "query accuracy",
-                                List.of(new Plot.Series("meta-validation", x, acc))))
+                                accSeries))
                 .plot(
                         "train-loss",
                         new Plot(
-                                "Mean task loss between evaluations",
+                                "Mean task loss between evaluations" + title,
                                 "outer step",
                                 "cross-entropy",
-                                List.of(new Plot.Series("meta-train", lossX, loss))))
+                                lossSeries))
                 .build();
     }
 

@@ -72,6 +72,15 @@ interface MetaTrainingConfig {
     /** Extra meta-training classes made from the training classes. */
     ClassAugmentation classAugmentation();
 
+    /**
+     * Initialisations meta-trained one after the other, each from its own initialisation and
+     * training episodes, whose fine-tuned predictions evaluation averages; one unless a method
+     * offers more.
+     */
+    default int ensemble() {
+        return 1;
+    }
+
     /** The episode shape. */
     default EpisodeSize episodeSize() {
         return new EpisodeSize(ways(), shots(), queries());

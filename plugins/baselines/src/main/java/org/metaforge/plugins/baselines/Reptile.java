@@ -24,7 +24,10 @@ import org.pf4j.Extension;
  * {@code epsilon} annealed linearly from {@code outer-step} at the first outer step towards zero.
  * Evaluation fine-tunes on the support set only and scores the queries, by default exactly as
  * {@link Maml}'s (SGD); {@code test-optimizer: adam} fine-tunes with Adam instead. The inner
- * optimiser of meta-training is SGD rather than the paper's Adam; see {@link ReptileConfig}.
+ * optimiser of meta-training is SGD rather than the paper's Adam; see {@link ReptileConfig}. With
+ * {@code ensemble: n}, n initialisations are meta-trained one after the other, each from its own
+ * random start on its own training episodes, and evaluation averages the softmax probabilities of
+ * the n fine-tuned networks.
  */
 @Extension
 public class Reptile implements MetaOptimizer<ReptileConfig> {

@@ -35,6 +35,8 @@ import org.metaforge.sdk.config.Param;
  * @param classAugmentation extra meta-training classes made by rotating the training classes
  * @param testOptimizer the optimiser of evaluation fine-tuning: SGD, as the inner loop, or Adam
  * @param testLr the learning rate of evaluation fine-tuning, {@code innerLr} when 0
+ * @param ensemble initialisations meta-trained independently whose fine-tuned predictions
+ *     evaluation averages
  */
 public record ReptileConfig(
         @Param(value = "classes per episode (N-way)", defaultValue = "5", min = 2, max = 1000)
@@ -149,7 +151,18 @@ public record ReptileConfig(
                         defaultValue = "0",
                         min = 0,
                         max = 10)
-                double testLr)
+                double testLr,
+        @Param(
+                        value =
+                                "initialisations meta-trained one after the other, each from its"
+                                        + " own random start and training episodes; evaluation"
+                                        + " fine-tunes each on the support set and averages their"
+                                        + " softmax probabilities (1: one initialisation, the"
+                                        + " method as published)",
+                        defaultValue = "1",
+                        min = 1,
+                        max = 100)
+                int ensemble)
         implements MetaTrainingConfig {
 
     @Override

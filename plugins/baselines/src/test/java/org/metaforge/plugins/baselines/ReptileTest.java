@@ -13,17 +13,23 @@ import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.config.ConfigSchema;
+import org.metaforge.sdk.metric.Accuracy;
 import org.metaforge.sdk.nn.Linear;
 import org.metaforge.sdk.nn.Sequential;
+import org.metaforge.sdk.run.Plot;
 import org.metaforge.sdk.run.RunResult;
+import org.metaforge.sdk.run.Task;
 import org.metaforge.sdk.testkit.ComponentConformance;
 import org.metaforge.sdk.testkit.FirstOrderAutodiff;
 import org.metaforge.sdk.testkit.TestRunContext;
 
 class ReptileTest {
+
+    private static final Task TASK = MamlTest.TASK;
 
     private static final ConfigSchema<ReptileConfig> SCHEMA = ConfigSchema.of(ReptileConfig.class);
 
@@ -149,13 +155,106 @@ class ReptileTest {
         assertTrue(e.getMessage().contains("test-optimizer"), e.getMessage());
     }
 
+    @Test
+    void anEnsemblePredictsTheClassOfHighestMeanSoftmaxProbability() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            // Member 1 is sure of class 0 by a wide logit margin, members 2 and 3 lean to class 1:
+            // the mean logit favours class 0, the mean probability class 1.
+            double[][][] logits = {{{20, 0, 0}}, {{0, 5, 0}}, {{0, 5, 0}}};
+            List<NDArray> members =
+                    List.of(m.create(logits[0]), m.create(logits[1]), m.create(logits[2]));
+            double[] mean = MetaTraining.meanProbabilities(members).toDoubleArray();
+            double[] expected = new double[3];
+            for (double[][] member : logits) {
+                double z = 0;
+                for (double v : member[0]) {
+                    z += Math.exp(v);
+                }
+                for (int j = 0; j < 3; j++) {
+                    expected[j] += Math.exp(member[0][j]) / z / 3;
+                }
+            }
+            assertArrayEquals(expected, mean, 1e-12);
+            // By hand: member 1 gives class 0 the probability 1 / (1 + 2 e^-20) and class 1
+            // e^-20 / (1 + 2 e^-20); members 2 and 3 give 1 / (2 + e^5) and e^5 / (2 + e^5).
+            double e5 = Math.exp(5);
+            double e20 = Math.exp(-20);
+            assertEquals((1 / (1 + 2 * e20) + 2 / (2 + e5)) / 3, mean[0], 1e-15);
+            assertEquals((e20 / (1 + 2 * e20) + 2 * e5 / (2 + e5)) / 3, mean[1], 1e-15);
+            NDArray label = m.create(new int[] {1});
+            assertEquals(1.0, Accuracy.of(MetaTraining.meanProbabilities(members), label));
+            assertEquals(
+                    0.0,
+                    Accuracy.of(members.get(0).add(members.get(1)).add(members.get(2)), label));
+        }
+    }
+
+    @Test
+    void ensembleMembersTrainApartAndAreScoredTogether() {
+        Map<String, Object> c = new HashMap<>(MamlTest.small(4));
+        c.remove("first-order");
+        RunResult single = optimize(c, 6);
+        c.put("ensemble", 2);
+        RunResult pair = optimize(c, 6);
+        List<Plot.Series> curves = pair.plots().get("meta-validation-accuracy").series();
+        assertEquals(2, curves.size());
+        // The first member is the single initialisation: same start, same episodes.
+        double[] alone = single.plots().get("meta-validation-accuracy").series().get(0).y();
+        assertArrayEquals(alone, curves.get(0).y());
+        // The second starts from its own initialisation and meets other episodes.
+        assertTrue(alone[0] != curves.get(1).y()[0], "members 1 and 2 start alike");
+        double[] lossAlone = single.plots().get("train-loss").series().get(0).y();
+        double[] loss2 = pair.plots().get("train-loss").series().get(1).y();
+        assertTrue(lossAlone[0] != loss2[0], "members 1 and 2 train alike");
+        assertEquals(2 * single.metric("parameters"), pair.metric("parameters"));
+        assertTrue(
+                !single.artifacts()
+                        .get("test_episode_accuracies")
+                        .equals(pair.artifacts().get("test_episode_accuracies")),
+                "the second member changed no test episode's accuracy");
+        assertEquals(
+                (lossAlone[lossAlone.length - 1] + loss2[loss2.length - 1]) / 2,
+                pair.metric("train_loss"),
+                1e-12);
+    }
+
+    @Test
+    void anEnsembleResumesInItsSecondMemberWithoutRetrainingTheFirst() {
+        Map<String, Object> c = new HashMap<>(MamlTest.small(4));
+        c.remove("first-order");
+        c.put("ensemble", 2);
+        ReptileConfig config = SCHEMA.bind(c, "t");
+        RunResult straight = optimize(c, 7);
+        Map<String, byte[]> checkpoints = new HashMap<>();
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TestRunContext ctx =
+                    new TestRunContext(m, 7, new FirstOrderAutodiff(), null, checkpoints);
+            // Checks 1-4 precede member 1's steps, 5-6 member 2's steps 1-2; the 7th, before its
+            // step 3, stops the run after member 1's final checkpoint and member 2's of step 2.
+            StoppingContext stop = new StoppingContext(ctx, 6);
+            assertThrows(
+                    CancellationException.class, () -> new Reptile().optimize(stop, config, TASK));
+        }
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            TestRunContext ctx =
+                    new TestRunContext(m, 7, new FirstOrderAutodiff(), null, checkpoints);
+            RunResult resumed = new Reptile().optimize(ctx, config, TASK);
+            assertEquals(
+                    List.of(
+                            "Resuming baselines/reptile member 1 of 2 from its checkpoint after"
+                                    + " step 4.",
+                            "Resuming baselines/reptile member 2 of 2 from its checkpoint after"
+                                    + " step 2."),
+                    ctx.infos().subList(0, 2));
+            assertEquals(straight.metrics(), resumed.metrics());
+            assertEquals(straight.artifacts(), resumed.artifacts());
+        }
+    }
+
     private static RunResult optimize(Map<String, Object> config, long seed) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             return new Reptile()
-                    .optimize(
-                            TestRunContext.simple(m, seed),
-                            SCHEMA.bind(config, "t"),
-                            MamlTest.TASK);
+                    .optimize(TestRunContext.simple(m, seed), SCHEMA.bind(config, "t"), TASK);
         }
     }
 
