@@ -1,10 +1,12 @@
 package org.metaforge.store;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
+import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +109,43 @@ final class StoreLayout {
         return layout;
     }
 
+    /**
+     * Checks MapDB's own bookkeeping of the file at {@code file}, open in this process under {@code
+     * db}'s lock, through a second, read-only view: every byte must belong to exactly one of the
+     * header, the index, a record or a free-space list, and the free-space lists must read back
+     * whole. A replay of MapDB's write-ahead log after a kill can damage these lists without
+     * touching any value (so {@link #attach}'s value check passes), and the first later write that
+     * frees space of the damaged size then fails with MapDB's "Broken bit parity". For a file whose
+     * last holder did not close it; it reads the whole file once.
+     *
+     * @throws Damaged if the bookkeeping does not add up
+     */
+    static void checkFreeSpace(Path file) {
+        DB view;
+        try {
+            view = DBMaker.fileDB(file.toFile()).readOnly().fileLockDisable().make();
+        } catch (RuntimeException e) {
+            throw new Damaged(
+                    "MapDB cannot open it read-only to check its free-space lists ("
+                            + e.getClass().getSimpleName()
+                            + ": "
+                            + e.getMessage()
+                            + ")");
+        }
+        try {
+            view.getStore().verify();
+        } catch (RuntimeException | AssertionError e) {
+            throw new Damaged(
+                    "MapDB's lists of its free space do not add up ("
+                            + e.getClass().getSimpleName()
+                            + ": "
+                            + e.getMessage()
+                            + "), so a later write would fail");
+        } finally {
+            view.close();
+        }
+    }
+
     static BTreeMap<String, String> meta(DB db) {
         return db.treeMap(META, Serializer.STRING, Serializer.STRING).createOrOpen();
     }
@@ -197,8 +236,9 @@ final class StoreLayout {
     }
 
     /**
-     * The file opens, but holds a value that is not whole or not the one written under its key:
-     * what a damaged replay of MapDB's write-ahead log leaves. Its journal can rebuild it.
+     * The file opens, but holds a value that is not whole or not the one written under its key, or
+     * MapDB's free-space lists do not add up: what a damaged replay of MapDB's write-ahead log
+     * leaves. Its journal can rebuild it.
      */
     static final class Damaged extends RuntimeException {
         private static final long serialVersionUID = 1L;

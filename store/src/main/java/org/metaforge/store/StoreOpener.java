@@ -90,6 +90,9 @@ final class StoreOpener {
                 // store (a clean close deletes it first), so MapDB may have replayed its log.
                 boolean unclean = walLeft || Files.exists(OwnerRecord.sidecarOf(path));
                 layout = StoreLayout.attach(db, existed && unclean);
+                if (existed && unclean) {
+                    StoreLayout.checkFreeSpace(path);
+                }
             } catch (RuntimeException e) {
                 if (!existed || moved != null) {
                     closeQuietly(db);

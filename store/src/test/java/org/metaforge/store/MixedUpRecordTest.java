@@ -72,11 +72,16 @@ class MixedUpRecordTest {
 
     /** Leaves the owner record a holder killed while the store was open leaves. */
     private void leaveOwnerRecordOfAKilledHolder() throws Exception {
+        leaveOwnerRecordOfAKilledHolder(file());
+    }
+
+    /** Leaves next to {@code store} the owner record a holder killed while it was open leaves. */
+    static void leaveOwnerRecordOfAKilledHolder(Path store) throws Exception {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         OwnerRecord me = OwnerRecord.current();
         new OwnerRecord(gone.pid(), me.host(), "killed writer", "", me.openedAt())
-                .write(OwnerRecord.sidecarOf(file()));
+                .write(OwnerRecord.sidecarOf(store));
     }
 
     private List<Path> quarantined() throws IOException {

@@ -1,10 +1,17 @@
 package org.metaforge.store;
 
+import java.io.RandomAccessFile;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
+import org.mapdb.DBException;
 import org.mapdb.DBMaker;
+import org.mapdb.DataIO;
 import org.mapdb.Serializer;
+import org.mapdb.StoreDirect;
+import org.mapdb.StoreDirectAbstract;
+import org.mapdb.volume.Volume;
 
 /** A closed store file opened with MapDB alone, to damage or inspect it below the store's API. */
 final class RawStore implements AutoCloseable {
@@ -32,6 +39,52 @@ final class RawStore implements AutoCloseable {
 
     void commit() {
         db.commit();
+    }
+
+    /**
+     * Breaks the parity of the first word of a chunk of MapDB's free-space list of the smallest
+     * size class that has one, in the closed file {@code file}, as a damaged log replay can;
+     * returns that size class in bytes. Values are left alone. Reads MapDB's header through its
+     * protected accessors (MapDB has no public API for its free-space lists).
+     */
+    static long damageFreeSpaceList(Path file) throws Exception {
+        long size;
+        long chunk = 0;
+        DB view = DBMaker.fileDB(file.toFile()).readOnly().fileLockDisable().make();
+        try {
+            StoreDirect store = (StoreDirect) view.getStore();
+            Method masterLink =
+                    StoreDirectAbstract.class.getDeclaredMethod(
+                            "longStackMasterLinkOffset", long.class);
+            masterLink.setAccessible(true);
+            Method headVol = StoreDirectAbstract.class.getDeclaredMethod("getHeadVol");
+            headVol.setAccessible(true);
+            Volume head = (Volume) headVol.invoke(store);
+            // Size classes are multiples of 16 bytes; a master link holds its chunk's offset in
+            // bits 4-47, under a 4-bit parity.
+            for (size = 16; size <= 65_520 && chunk == 0; size += 16) {
+                long link = head.getLong((long) masterLink.invoke(store, size));
+                chunk = link == 0 ? 0 : DataIO.parity4Get(link) & 0xFFFF_FFFF_FFF0L;
+            }
+            size -= 16;
+        } finally {
+            view.close();
+        }
+        if (chunk == 0) {
+            throw new IllegalStateException("Store " + file + " has no free space to damage.");
+        }
+        long broken = 0x0123_4567_89abL;
+        try {
+            DataIO.parity4Get(broken);
+            throw new IllegalStateException("the damaging word passes MapDB's parity check");
+        } catch (DBException.PointerChecksumBroken expected) {
+            // The word MapDB will read there fails its parity check, as after the failed CI run.
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(chunk);
+            raf.writeLong(broken);
+        }
+        return size;
     }
 
     @Override
