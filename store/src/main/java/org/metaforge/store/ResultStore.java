@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.mapdb.DBException;
 import org.metaforge.sdk.run.Checkpoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,11 @@ public final class ResultStore implements AutoCloseable {
     private final Journal journal;
     private final Optional<String> recoveryNotice;
     private boolean closed;
+
+    /**
+     * A write failed inside MapDB: later writes are refused, and the close leaves the owner record.
+     */
+    private boolean damaged;
 
     private ResultStore(
             Path path, StoreLayout layout, Journal journal, Optional<String> recoveryNotice) {
@@ -183,6 +189,7 @@ public final class ResultStore implements AutoCloseable {
         byte[] encoded = result.encode();
         long mark = journaled(() -> journal.appendResult(key.hex(), encoded, indexEntry));
         commit(
+                "result " + key.hex(),
                 mark,
                 () -> {
                     layout.results.put(key.hex(), encoded);
@@ -223,7 +230,7 @@ public final class ResultStore implements AutoCloseable {
         ensureOpen();
         byte[] encoded = Envelope.raw(Envelope.CHECKPOINT, 1, bytes).encode();
         String id = id(runKey, name);
-        commit(NOT_JOURNALED, () -> layout.checkpoints.put(id, encoded));
+        commit("checkpoint " + id, NOT_JOURNALED, () -> layout.checkpoints.put(id, encoded));
     }
 
     /** The checkpoint of the run {@code runKey} saved under {@code name}, if any. */
@@ -236,7 +243,10 @@ public final class ResultStore implements AutoCloseable {
     /** Deletes every checkpoint of the run {@code runKey} and commits. */
     public synchronized void deleteCheckpoints(CacheKey runKey) {
         ensureOpen();
-        commit(NOT_JOURNALED, () -> removeAll(layout.checkpoints, runKey));
+        commit(
+                "the deletion of the checkpoints of " + runKey.hex(),
+                NOT_JOURNALED,
+                () -> removeAll(layout.checkpoints, runKey));
     }
 
     /**
@@ -265,7 +275,7 @@ public final class ResultStore implements AutoCloseable {
         byte[] encoded = Envelope.raw(Envelope.ARTIFACT, 1, bytes).encode();
         String id = id(key, name);
         long mark = journaled(() -> journal.appendArtifact(id, encoded));
-        commit(mark, () -> layout.artifacts.put(id, encoded));
+        commit("artifact " + id, mark, () -> layout.artifacts.put(id, encoded));
     }
 
     /** The artefact of the computation {@code key} saved under {@code name}, if any. */
@@ -318,8 +328,11 @@ public final class ResultStore implements AutoCloseable {
         }
         closed = true;
         // Delete the owner record while still holding the lock: deleted after, it could be the
-        // record of the next holder, written between our unlock and our delete.
-        StoreOpener.releasing(path);
+        // record of the next holder, written between our unlock and our delete. After a write
+        // that MapDB failed, leave it, so the next open checks the file as after a kill.
+        if (!damaged) {
+            StoreOpener.releasing(path);
+        }
         try {
             layout.db.close();
         } finally {
@@ -365,7 +378,12 @@ public final class ResultStore implements AutoCloseable {
      * Runs {@code writes} and commits them, or rolls them back if any fails and cuts the journal
      * back to {@code journalMark} (unless it is {@link #NOT_JOURNALED}).
      */
-    private void commit(long journalMark, Runnable writes) {
+    private void commit(String what, long journalMark, Runnable writes) {
+        if (damaged) {
+            StoreDamagedException refused = damagedAt(what, null);
+            undoJournal(journalMark, refused);
+            throw refused;
+        }
         try {
             writes.run();
             layout.db.commit();
@@ -375,15 +393,49 @@ public final class ResultStore implements AutoCloseable {
             } catch (RuntimeException rollback) {
                 e.addSuppressed(rollback);
             }
-            if (journalMark != NOT_JOURNALED) {
-                try {
-                    journal.truncate(journalMark);
-                } catch (IOException undo) {
-                    e.addSuppressed(undo);
-                }
+            undoJournal(journalMark, e);
+            if (e instanceof DBException) {
+                damaged = true;
+                throw damagedAt(what, e);
             }
             throw e;
         }
+    }
+
+    /** Cuts the journal back to {@code mark}, unless the write was not journaled. */
+    private void undoJournal(long mark, RuntimeException failure) {
+        if (mark != NOT_JOURNALED) {
+            try {
+                journal.truncate(mark);
+            } catch (IOException undo) {
+                failure.addSuppressed(undo);
+            }
+        }
+    }
+
+    /** The error of a write that MapDB failed, or that follows one ({@code cause} null). */
+    private StoreDamagedException damagedAt(String what, RuntimeException cause) {
+        String failure =
+                cause == null
+                        ? "an earlier write of this command failed there"
+                        : "MapDB failed: "
+                                + cause.getClass().getSimpleName()
+                                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return new StoreDamagedException(
+                "Store "
+                        + path
+                        + " could not record "
+                        + what
+                        + " ("
+                        + failure
+                        + "): the file is damaged below its records. Nothing of that write was"
+                        + " kept; every record stored before it was, and results and artifacts are"
+                        + " also in the journal "
+                        + journal.file()
+                        + ". The next command that opens the store checks the whole file and, if"
+                        + " the damage shows, moves it aside and rebuilds it from that journal:"
+                        + " run the command again.",
+                cause);
     }
 
     @FunctionalInterface

@@ -75,7 +75,7 @@ class FreeSpaceDamageTest {
     @Test
     void theDamageIsInvisibleToReadsAndBreaksAWrite() throws Exception {
         writeWithFreedSpace();
-        long size = RawStore.damageFreeSpaceList(file());
+        int lists = RawStore.damageFreeSpaceLists(file());
         try (RawStore raw = RawStore.open(file())) {
             BTreeMap<String, byte[]> results = raw.map(StoreLayout.RESULTS);
             assertEquals(40, results.size());
@@ -92,7 +92,7 @@ class FreeSpaceDamageTest {
                                     raw.commit();
                                 }
                             },
-                            "writes after damaging the free-space list of size " + size);
+                            "writes after damaging " + lists + " free-space lists");
             assertTrue(e.getMessage().contains("Broken bit parity"), e.getMessage());
         }
     }
@@ -100,7 +100,7 @@ class FreeSpaceDamageTest {
     @Test
     void aStoreLeftByAKilledHolderWithDamagedFreeSpaceIsRebuiltAndTakesWrites() throws Exception {
         writeWithFreedSpace();
-        RawStore.damageFreeSpaceList(file());
+        RawStore.damageFreeSpaceLists(file());
         MixedUpRecordTest.leaveOwnerRecordOfAKilledHolder(file());
 
         try (ResultStore store = ResultStore.open(file(), Duration.ZERO)) {
@@ -141,14 +141,49 @@ class FreeSpaceDamageTest {
     }
 
     @Test
-    void aStoreClosedCleanlyIsNotWalkedAgainAtOpen() throws Exception {
+    void aWriteThatMapDbFailsIsRefusedClearlyAndTheNextOpenRebuilds() throws Exception {
         writeWithFreedSpace();
-        RawStore.damageFreeSpaceList(file());
-        // No owner record: the last holder closed the store, so the open trusts MapDB's lists
-        // (the check reads the whole file, so it runs only after a holder that did not close).
+        RawStore.damageFreeSpaceLists(file());
+        // Closed cleanly: the open does not walk the file (that reads all of it, so it runs only
+        // after a holder that did not close), and the writes run into the damage.
         try (ResultStore store = ResultStore.open(file(), Duration.ZERO)) {
             assertEquals(Optional.empty(), store.recoveryNotice());
-            assertEquals(Optional.of(result(3)), store.getResult(key(3)));
+            StoreDamagedException e =
+                    assertThrows(StoreDamagedException.class, () -> overwrite(store, 2000));
+            assertTrue(
+                    e.getMessage()
+                            .startsWith(
+                                    "Store "
+                                            + store.path()
+                                            + " could not record checkpoint "
+                                            + key(98).hex()
+                                            + "/step (MapDB failed: PointerChecksumBroken: Broken"
+                                            + " bit parity): the file is damaged below its"
+                                            + " records."),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains(Journal.pathOf(store.path()).toString()));
+            StoreDamagedException again =
+                    assertThrows(
+                            StoreDamagedException.class,
+                            () -> store.putResult(key(50), result(50)));
+            assertTrue(
+                    again.getMessage()
+                            .contains(
+                                    "could not record result "
+                                            + key(50).hex()
+                                            + " (an earlier write of this command failed there)"),
+                    again.getMessage());
+            assertEquals(Optional.empty(), store.getResult(key(50)));
+        }
+        try (ResultStore store = ResultStore.open(file(), Duration.ZERO)) {
+            String notice = store.recoveryNotice().orElseThrow();
+            assertTrue(notice.contains("free space do not add up"), notice);
+            assertTrue(notice.contains("40 results and 0 artifacts were restored"), notice);
+            for (int i = 0; i < 40; i++) {
+                assertEquals(Optional.of(result(i)), store.getResult(key(i)), "result " + i);
+            }
+            assertEquals(Optional.empty(), store.getResult(key(50)));
+            overwrite(store, 2000);
         }
     }
 }

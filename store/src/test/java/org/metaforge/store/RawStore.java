@@ -3,6 +3,8 @@ package org.metaforge.store;
 import java.io.RandomAccessFile;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.DBException;
@@ -42,14 +44,13 @@ final class RawStore implements AutoCloseable {
     }
 
     /**
-     * Breaks the parity of the first word of a chunk of MapDB's free-space list of the smallest
-     * size class that has one, in the closed file {@code file}, as a damaged log replay can;
-     * returns that size class in bytes. Values are left alone. Reads MapDB's header through its
-     * protected accessors (MapDB has no public API for its free-space lists).
+     * Breaks the parity of the first word of the head chunk of every free-space list of MapDB (one
+     * list per record size class) in the closed file {@code file}, as a damaged log replay can;
+     * returns how many lists were damaged. Values are left alone. Reads MapDB's header through its
+     * protected accessors: MapDB has no public API for its free-space lists.
      */
-    static long damageFreeSpaceList(Path file) throws Exception {
-        long size;
-        long chunk = 0;
+    static int damageFreeSpaceLists(Path file) throws Exception {
+        List<Long> chunks = new ArrayList<>();
         DB view = DBMaker.fileDB(file.toFile()).readOnly().fileLockDisable().make();
         try {
             StoreDirect store = (StoreDirect) view.getStore();
@@ -60,17 +61,19 @@ final class RawStore implements AutoCloseable {
             Method headVol = StoreDirectAbstract.class.getDeclaredMethod("getHeadVol");
             headVol.setAccessible(true);
             Volume head = (Volume) headVol.invoke(store);
-            // Size classes are multiples of 16 bytes; a master link holds its chunk's offset in
-            // bits 4-47, under a 4-bit parity.
-            for (size = 16; size <= 65_520 && chunk == 0; size += 16) {
+            // Size classes are multiples of 16 bytes; a master link holds the offset of its list's
+            // head chunk in bits 4-47, under a 4-bit parity.
+            for (long size = 16; size <= 65_520; size += 16) {
                 long link = head.getLong((long) masterLink.invoke(store, size));
-                chunk = link == 0 ? 0 : DataIO.parity4Get(link) & 0xFFFF_FFFF_FFF0L;
+                long chunk = link == 0 ? 0 : DataIO.parity4Get(link) & 0xFFFF_FFFF_FFF0L;
+                if (chunk != 0) {
+                    chunks.add(chunk);
+                }
             }
-            size -= 16;
         } finally {
             view.close();
         }
-        if (chunk == 0) {
+        if (chunks.isEmpty()) {
             throw new IllegalStateException("Store " + file + " has no free space to damage.");
         }
         long broken = 0x0123_4567_89abL;
@@ -81,10 +84,12 @@ final class RawStore implements AutoCloseable {
             // The word MapDB will read there fails its parity check, as after the failed CI run.
         }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(chunk);
-            raf.writeLong(broken);
+            for (long chunk : chunks) {
+                raf.seek(chunk);
+                raf.writeLong(broken);
+            }
         }
-        return size;
+        return chunks.size();
     }
 
     @Override

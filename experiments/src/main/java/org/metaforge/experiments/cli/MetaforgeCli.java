@@ -20,6 +20,8 @@ import org.metaforge.framework.trial.ProcessTrialExecutor;
 import org.metaforge.framework.trial.TrialExecutorFactory;
 import org.metaforge.sdk.config.ConfigException;
 import org.metaforge.sdk.run.RunFailedException;
+import org.metaforge.store.CorruptRecordException;
+import org.metaforge.store.StoreDamagedException;
 
 /**
  * The {@code metaforge} command.
@@ -143,6 +145,10 @@ public final class MetaforgeCli {
             applyThreads(cl);
             return command.execute(cl, this);
         } catch (BadInputException | ConfigException e) {
+            err.println("error: " + e.getMessage());
+            return ExitCode.BAD_INPUT;
+        } catch (CorruptRecordException | StoreDamagedException e) {
+            // A damaged store file is bad input, not a bug; the message says what to do.
             err.println("error: " + e.getMessage());
             return ExitCode.BAD_INPUT;
         } catch (RunFailedException e) {
