@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mapdb.BTreeMap;
 import org.mapdb.DBException;
+import org.mapdb.DataIO;
 
 /**
  * MapDB's free-space lists damaged while every value stays whole: what a replay of its write-ahead
@@ -74,6 +75,11 @@ class FreeSpaceDamageTest {
 
     @Test
     void theDamageIsInvisibleToReadsAndBreaksAWrite() throws Exception {
+        DBException.PointerChecksumBroken word =
+                assertThrows(
+                        DBException.PointerChecksumBroken.class,
+                        () -> DataIO.parity4Get(RawStore.BROKEN_WORD));
+        assertEquals("Broken bit parity", word.getMessage());
         writeWithFreedSpace();
         int lists = RawStore.damageFreeSpaceLists(file());
         try (RawStore raw = RawStore.open(file())) {

@@ -512,36 +512,14 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
             String eval,
             EpisodeAccuracy summary,
             double[] testAcc) {
-        List<Plot.Series> accSeries = new ArrayList<>();
-        List<Plot.Series> lossSeries = new ArrayList<>();
-        double lastLoss = 0;
-        for (int k = 0; k < members.size(); k++) {
-            List<double[]> curve = members.get(k).curve;
-            int n = curve.size();
-            double[] x = new double[n];
-            double[] acc = new double[n];
-            for (int i = 0; i < n; i++) {
-                x[i] = curve.get(i)[0];
-                acc[i] = curve.get(i)[1];
-            }
-            // The first point (episode 0) has no training loss.
-            double[] lossX = Arrays.copyOfRange(x, 1, n);
-            double[] loss = new double[n - 1];
-            for (int i = 1; i < n; i++) {
-                loss[i - 1] = curve.get(i)[2];
-            }
-            String member = members.size() == 1 ? "" : " " + (k + 1);
-            accSeries.add(new Plot.Series("meta-validation" + member, x, acc));
-            lossSeries.add(new Plot.Series("meta-train" + member, lossX, loss));
-            lastLoss += n > 1 ? loss[n - 2] / members.size() : Double.NaN;
-        }
+        MemberCurves curves = MemberCurves.of(members.stream().map(m -> m.curve).toList());
         RunResult.Builder out =
                 summary.addTo(RunResult.builder(), eval, testAcc)
                         .metric("meta_validation_accuracy", validationAcc)
                         .metric("train_episodes", config.trainEpisodes())
                         .metric("parameters", (long) members.size() * net.parameterCount());
         if (config.trainEpisodes() > 0) {
-            out.metric("train_loss", lastLoss);
+            out.metric("train_loss", curves.lastLoss());
         }
         String shape = config.ways() + "-way " + config.shots() + "-shot";
         String title = members.size() == 1 ? "" : ", each member";
@@ -551,14 +529,14 @@ public class ProtoNetLearner implements Learner<ProtoNetConfig> {
                                 "Meta-validation accuracy (" + shape + title + ")",
                                 "meta-training episode",
                                 "query accuracy",
-                                accSeries))
+                                curves.accuracy()))
                 .plot(
                         "train-loss",
                         new Plot(
                                 "Query loss between evaluations" + title,
                                 "meta-training episode",
                                 "cross-entropy",
-                                lossSeries))
+                                curves.loss()))
                 .build();
     }
 
