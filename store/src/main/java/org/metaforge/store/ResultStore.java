@@ -53,7 +53,8 @@ public final class ResultStore implements AutoCloseable {
     private boolean closed;
 
     /**
-     * A write failed inside MapDB: later writes are refused, and the close leaves the owner record.
+     * A write failed inside MapDB (damage, or an I/O error that may have left some): later writes
+     * are refused, and the close leaves the owner record so the next open checks the file.
      */
     private boolean damaged;
 
@@ -428,14 +429,22 @@ public final class ResultStore implements AutoCloseable {
                         + what
                         + " ("
                         + failure
-                        + "): the file is damaged below its records. Nothing of that write was"
-                        + " kept; every record stored before it was, and results and artifacts are"
-                        + " also in the journal "
+                        + "): "
+                        + (cause == null || damage(cause)
+                                ? "the file is damaged below its records"
+                                : "MapDB could not complete the write")
+                        + ". Nothing of that write was kept; every record stored before it was,"
+                        + " and results and artifacts are also in the journal "
                         + journal.file()
                         + ". The next command that opens the store checks the whole file and, if"
-                        + " the damage shows, moves it aside and rebuilds it from that journal:"
+                        + " it finds damage, moves it aside and rebuilds it from that journal:"
                         + " run the command again.",
                 cause);
+    }
+
+    /** Whether MapDB's {@code e} says the file is damaged, rather than that I/O failed. */
+    private static boolean damage(RuntimeException e) {
+        return e instanceof DBException.DataCorruption || e instanceof DBException.GetVoid;
     }
 
     @FunctionalInterface

@@ -110,13 +110,13 @@ final class StoreLayout {
     }
 
     /**
-     * Checks MapDB's own bookkeeping of the file at {@code file}, open in this process under {@code
-     * db}'s lock, through a second, read-only view: every byte must belong to exactly one of the
-     * header, the index, a record or a free-space list, and the free-space lists must read back
-     * whole. A replay of MapDB's write-ahead log after a kill can damage these lists without
-     * touching any value (so {@link #attach}'s value check passes), and the first later write that
-     * frees space of the damaged size then fails with MapDB's "Broken bit parity". For a file whose
-     * last holder did not close it; it reads the whole file once.
+     * Checks MapDB's own bookkeeping of the file at {@code file}, which this process holds open and
+     * locked through MapDB, by a second, read-only view of it: every byte must belong to exactly
+     * one of the header, the index, a record or a free-space list, and the free-space lists must
+     * read back whole. A replay of MapDB's write-ahead log after a kill can damage these lists
+     * without touching any value (so {@link #attach}'s value check passes), and the first later
+     * write that frees space of the damaged size then fails with MapDB's "Broken bit parity". For a
+     * file whose last holder did not close it; it reads the whole file once.
      *
      * @throws Damaged if the bookkeeping does not add up
      */
