@@ -21,10 +21,10 @@ import org.mapdb.DataIO;
 
 /**
  * MapDB's free-space lists damaged while every value stays whole: what a replay of its write-ahead
- * log after a kill left once in CI (a later {@code putResult} failed with "Broken bit parity" from
- * MapDB's free-space list). Oracle: on the damaged file itself every value reads back, yet writes
- * fail; the store opened after a killed holder sees the damage, rebuilds from its journal, and then
- * takes writes.
+ * log after a kill left once in a {@code .ci/run} here (a later {@code putResult} failed with
+ * "Broken bit parity" from MapDB's free-space list). Oracle: on the damaged file itself every value
+ * reads back, yet writes fail; the store opened after a killed holder sees the damage, rebuilds
+ * from its journal, and then takes writes.
  */
 class FreeSpaceDamageTest {
 

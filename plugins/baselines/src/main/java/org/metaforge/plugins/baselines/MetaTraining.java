@@ -30,9 +30,12 @@ import org.metaforge.sdk.run.Task;
  * each drawn from its own seeded stream ({@link EpisodicTask}), so a resumed run sees the episodes
  * an uninterrupted one would. Evaluation of an episode fine-tunes a copy of the initialisation with
  * {@code inner-steps-test} SGD steps of {@code inner-lr} on its support set and scores its queries
- * (batch-norm on the query batch's statistics, as the reference MAML code does). The reported
- * accuracy is the mean over the test episodes with its 95% confidence interval; the same seed,
- * data, classes and episode shape give every few-shot method the same test episodes.
+ * (batch-norm on the query batch's statistics, as the reference MAML code does). With {@code
+ * ensemble} above one, that many initialisations are meta-trained one after the other, each on its
+ * own stream of training episodes from its own start, and a query goes to the class of highest mean
+ * softmax probability over their fine-tuned copies. The reported accuracy is the mean over the test
+ * episodes with its 95% confidence interval; the same seed, data, classes and episode shape give
+ * every few-shot method the same test episodes.
  */
 final class MetaTraining {
 
@@ -100,9 +103,9 @@ final class MetaTraining {
                                 (long) ensemble * c.trainIterations() + c.testEpisodes(),
                                 "step")) {
             for (int k = 0; k < ensemble; k++) {
-                State s = resume(ctx, net, run, component, moments, k, ensemble);
-                progress.step(s.iteration);
                 Member member = new Member(k, ensemble, component);
+                State s = resume(ctx, net, run, member, moments);
+                progress.step(s.iteration);
                 metaTrain(
                         ctx,
                         ad,
@@ -309,14 +312,7 @@ final class MetaTraining {
 
     /** Member {@code k}'s state: from its checkpoint if there is one, else freshly initialised. */
     private static State resume(
-            RunContext ctx,
-            Sequential net,
-            NDManager run,
-            String component,
-            List<String> moments,
-            int k,
-            int ensemble) {
-        Member member = new Member(k, ensemble, component);
+            RunContext ctx, Sequential net, NDManager run, Member member, List<String> moments) {
         Optional<byte[]> saved = ctx.checkpoints().load(member.checkpoint());
         if (saved.isPresent()) {
             List<String> names = new ArrayList<>();
@@ -324,17 +320,20 @@ final class MetaTraining {
             names.addAll(moments);
             NamedCheckpoint cp =
                     NamedCheckpoint.decode(
-                            run, saved.get(), component, names.toArray(String[]::new));
+                            run, saved.get(), member.component(), names.toArray(String[]::new));
             State s = State.of(cp);
             ctx.info(
                     "Resuming "
-                            + component
-                            + (ensemble == 1 ? "" : " member " + (k + 1) + " of " + ensemble)
+                            + member.component()
+                            + (member.count() == 1
+                                    ? ""
+                                    : " member " + (member.k() + 1) + " of " + member.count())
                             + " from its checkpoint after step "
                             + s.iteration
                             + ".");
             return s;
         }
+        int k = member.k();
         long seed = k == 0 ? ctx.seeds().derive("init") : ctx.seeds().derive("init", k);
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         NDArray w = net.initialParameters(run, seed);
