@@ -419,9 +419,7 @@ public final class ResultStore implements AutoCloseable {
         String failure =
                 cause == null
                         ? "an earlier write of this command failed there"
-                        : "MapDB failed: "
-                                + cause.getClass().getSimpleName()
-                                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                        : "MapDB failed: " + StoreOpener.summary(cause);
         return new StoreDamagedException(
                 "Store "
                         + path

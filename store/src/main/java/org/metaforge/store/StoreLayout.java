@@ -127,9 +127,7 @@ final class StoreLayout {
         } catch (RuntimeException e) {
             throw new Damaged(
                     "MapDB cannot open it read-only to check its free-space lists ("
-                            + e.getClass().getSimpleName()
-                            + ": "
-                            + e.getMessage()
+                            + StoreOpener.summary(e)
                             + ")");
         }
         try {
@@ -137,9 +135,7 @@ final class StoreLayout {
         } catch (RuntimeException | AssertionError e) {
             throw new Damaged(
                     "MapDB's lists of its free space do not add up ("
-                            + e.getClass().getSimpleName()
-                            + ": "
-                            + e.getMessage()
+                            + StoreOpener.summary(e)
                             + "), so a later write would fail");
         } finally {
             view.close();

@@ -325,7 +325,8 @@ final class StoreOpener {
                 : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
-    private static String summary(Throwable e) {
+    /** {@code e}'s simple class name and message, and its cause's class if it has one. */
+    static String summary(Throwable e) {
         StringBuilder out = new StringBuilder(e.getClass().getSimpleName());
         if (e.getMessage() != null) {
             out.append(": ").append(e.getMessage());

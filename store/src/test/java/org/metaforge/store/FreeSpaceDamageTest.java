@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mapdb.BTreeMap;
@@ -35,20 +32,11 @@ class FreeSpaceDamageTest {
     }
 
     private static CacheKey key(int i) {
-        return CacheKey.builder().component("demo/sgd", "1.0.0").seed(i).build();
+        return MixedUpRecordTest.key(i);
     }
 
     private static Envelope result(int i) {
-        byte[] payload = new byte[200 + 37 * i];
-        for (int b = 0; b < payload.length; b++) {
-            payload[b] = (byte) (b * 7 + i);
-        }
-        return new Envelope(
-                1,
-                Envelope.TRIAL_RESULT,
-                Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i),
-                payload,
-                Envelope.RAW);
+        return MixedUpRecordTest.result(i);
     }
 
     /**
@@ -122,17 +110,7 @@ class FreeSpaceDamageTest {
                             "40 results and 0 artifacts were restored from its journal "
                                     + Journal.pathOf(store.path())),
                     notice);
-            try (Stream<Path> files = Files.list(dir)) {
-                assertEquals(
-                        1,
-                        files.filter(
-                                        f ->
-                                                f.getFileName()
-                                                        .toString()
-                                                        .startsWith("store.db.corrupt-"))
-                                .filter(f -> !f.getFileName().toString().endsWith(".journal"))
-                                .count());
-            }
+            assertEquals(1, MixedUpRecordTest.quarantined(dir).size());
             for (int i = 0; i < 40; i++) {
                 assertEquals(Optional.of(result(i)), store.getResult(key(i)), "result " + i);
             }

@@ -31,11 +31,12 @@ class MixedUpRecordTest {
         return dir.resolve("store.db");
     }
 
-    private static CacheKey key(int i) {
+    static CacheKey key(int i) {
         return CacheKey.builder().component("demo/sgd", "1.0.0").seed(i).build();
     }
 
-    private static Envelope result(int i) {
+    /** A trial result of {@code 1000 + i} bytes whose payload depends on {@code i}. */
+    static Envelope result(int i) {
         byte[] payload = new byte[1000 + i];
         for (int b = 0; b < payload.length; b++) {
             payload[b] = (byte) (b * 13 + i);
@@ -85,6 +86,11 @@ class MixedUpRecordTest {
     }
 
     private List<Path> quarantined() throws IOException {
+        return quarantined(dir);
+    }
+
+    /** The store files moved aside in {@code dir}, without their journals' copies. */
+    static List<Path> quarantined(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().startsWith("store.db.corrupt-"))
                     .filter(f -> !f.getFileName().toString().endsWith(".journal"))
